@@ -1,0 +1,83 @@
+package event
+
+// Facts are what analyzers learned about an event: structured data that
+// policy rules match on, beside the [Finding]s.
+type Facts struct {
+	// Workspace is the root of the project the agent works in: the git
+	// root above the event's working directory, or the directory itself.
+	Workspace string `json:"workspace,omitempty"`
+	// Paths are every file system path the action touches, with what it
+	// does to each and how ward classifies it.
+	Paths []PathFact `json:"paths,omitempty"`
+	// Shell holds what the shell analyzer found in a command.
+	Shell ShellFacts `json:"shell"`
+}
+
+// PathFact is one path an action touches.
+type PathFact struct {
+	// Path is absolute and cleaned.
+	Path string `json:"path"`
+	Op   PathOp `json:"op"`
+	// Classes say what kind of location the path is, e.g. "workspace",
+	// "credential", "ward"; see package pathclass for the list.
+	Classes []string `json:"classes"`
+	// Source says where in the event the path came from.
+	Source string `json:"source,omitempty"`
+}
+
+// Has reports whether the path carries class c.
+func (p PathFact) Has(c string) bool {
+	for _, x := range p.Classes {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// PathOp is what an action does to a path.
+type PathOp string
+
+// The path operations.
+const (
+	OpRead   PathOp = "read"
+	OpList   PathOp = "list"
+	OpWrite  PathOp = "write"
+	OpDelete PathOp = "delete"
+	OpLink   PathOp = "link"
+	OpChmod  PathOp = "chmod"
+	OpExec   PathOp = "exec"
+)
+
+// PathOps lists every path operation, in a stable order.
+func PathOps() []PathOp {
+	return []PathOp{OpRead, OpList, OpWrite, OpDelete, OpLink, OpChmod, OpExec}
+}
+
+// Modifies reports whether op changes the file system.
+func (op PathOp) Modifies() bool {
+	switch op {
+	case OpWrite, OpDelete, OpLink, OpChmod:
+		return true
+	}
+	return false
+}
+
+// ShellFacts is what the shell analyzer found in a command.
+type ShellFacts struct {
+	// Commands are the simple commands the shell would run, in source
+	// order, including those found inside wrappers and substitutions.
+	Commands []Command `json:"commands,omitempty"`
+}
+
+// Command is one simple command.
+type Command struct {
+	// Name is the program's base name ("rm" for "/bin/rm"); empty when the
+	// name is only known at run time.
+	Name string `json:"name"`
+	// Path is the program as written when it differs from Name.
+	Path string   `json:"path,omitempty"`
+	Args []string `json:"args,omitempty"`
+	// Via lists the wrappers the command was found inside, outermost first.
+	Via []string `json:"via,omitempty"`
+}

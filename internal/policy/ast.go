@@ -1,0 +1,167 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/agentward/ward/event"
+)
+
+// Layer says where a policy file comes from. Layers stack: the built-in
+// protections, the managed (organisation) layer, the user layer and the
+// project layer, which arrives with a repository and can only tighten.
+type Layer uint8
+
+// The layers, in the order they are listed and in which their rules are
+// preferred when several rules of the same decision and severity match.
+const (
+	LayerBuiltin Layer = iota
+	LayerManaged
+	LayerUser
+	LayerProject
+)
+
+func (l Layer) String() string {
+	switch l {
+	case LayerBuiltin:
+		return "builtin"
+	case LayerManaged:
+		return "managed"
+	case LayerUser:
+		return "user"
+	case LayerProject:
+		return "project"
+	}
+	return "unknown"
+}
+
+// ParseLayer returns the layer named s.
+func ParseLayer(s string) (Layer, bool) {
+	for l := LayerBuiltin; l <= LayerProject; l++ {
+		if l.String() == s {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// Source is a policy file to load.
+type Source struct {
+	Layer Layer
+	// Name is the file's path, or a descriptive name for data given in
+	// memory; errors point at it.
+	Name string
+	Data []byte
+}
+
+// File is one parsed policy file.
+type File struct {
+	Name     string
+	Version  int
+	Extends  []Ref
+	Disable  []Ref
+	Settings Settings
+	Rules    []*Rule
+	Tools    []*ToolPolicy
+	lines    []string // the source, for error excerpts
+}
+
+// Ref is a name written in a policy file, with where it was written.
+type Ref struct {
+	Name string
+	Pos  Pos
+}
+
+// Settings are a layer's settings; zero values are unset.
+type Settings struct {
+	// OnError is the decision when ward cannot decide: deny or ask.
+	OnError    event.Effect
+	OnErrorPos Pos
+	// Default is the decision when no rule matches.
+	Default    event.Effect
+	DefaultPos Pos
+	// ApprovalTimeout is how long an ask waits for a person before it
+	// becomes a deny.
+	ApprovalTimeout    time.Duration
+	ApprovalTimeoutPos Pos
+}
+
+// Rule is a rule as written.
+type Rule struct {
+	ID       string
+	Pos      Pos
+	Match    Match
+	When     string
+	WhenPos  Pos
+	Decision event.Effect
+	Reason   string
+	Severity event.Severity
+	Examples []Example
+
+	whenSpan span // where the condition's text sits in the file
+}
+
+// Match holds a rule's built-in matchers. Every matcher given must hold;
+// within a list, any entry may.
+type Match struct {
+	Tool    []string      // tool name globs
+	Kind    []event.Kind  // action kinds
+	Agent   []string      // agent names
+	Phase   []event.Phase // default: pre and prompt
+	Command []string      // program name globs of a shell command
+	Path    *PathMatch
+	Finding []string // finding id globs
+	Label   []string // session labels
+	Pos     Pos
+}
+
+// PathMatch holds when one path the action touches has one of Class, none
+// of Not, and an operation in Op.
+type PathMatch struct {
+	Class []string
+	Not   []string
+	Op    []event.PathOp
+	Pos   Pos
+}
+
+// Example is an action a rule's author says the rule decides a certain
+// way; policy tests check that it does.
+type Example struct {
+	Want  event.Effect
+	Pos   Pos
+	Tool  string
+	Input map[string]any
+	Agent string
+	Cwd   string
+	Phase event.Phase
+	// Output is the tool's result, for post-phase examples.
+	Output any
+	// Labels are session labels the example runs with.
+	Labels []string
+}
+
+// Call policies say what happens when a tool is called.
+const (
+	CallAllow              = "allow"
+	CallBlockAlways        = "block_always"
+	CallBlockWhenUntrusted = "block_when_untrusted"
+	CallRequireApproval    = "require_approval"
+)
+
+// Result actions say what happens with a tool's output.
+const (
+	ResultMarkUntrusted = "mark_untrusted"
+	ResultMarkTrusted   = "mark_trusted"
+	ResultMarkPrivate   = "mark_private"
+	ResultRedact        = "redact"
+	ResultBlock         = "block"
+)
+
+// ToolPolicy is a per-tool policy: what to do when a tool whose name
+// matches Pattern is called, and with what it returns.
+type ToolPolicy struct {
+	Pattern string
+	Pos     Pos
+	Call    string
+	CallPos Pos
+	Result  []Ref
+}
