@@ -70,9 +70,25 @@ func (c *policyCache) get(root string) (*policy.Policy, error) {
 		clear(c.entries)
 	}
 	e = &cachedPolicy{sources: sources, checked: now}
-	e.pol, e.err = policy.Compile(sources, policy.Options{Eager: c.eager})
+	if same := c.find(sources); same != nil {
+		// Most projects have no policy of their own: share the compiled
+		// policy of another root with the same files.
+		e.pol, e.err = same.pol, same.err
+	} else {
+		e.pol, e.err = policy.Compile(sources, policy.Options{Eager: c.eager})
+	}
 	c.entries[root] = e
 	return e.pol, e.err
+}
+
+// find returns a cached policy made from the same sources, or nil.
+func (c *policyCache) find(sources []policy.Source) *cachedPolicy {
+	for _, e := range c.entries {
+		if sameSources(e.sources, sources) {
+			return e
+		}
+	}
+	return nil
 }
 
 func sameSources(a, b []policy.Source) bool {

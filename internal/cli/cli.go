@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -69,6 +70,19 @@ type globals struct {
 	policy    string
 	managed   string
 	noProject bool
+	dir       string
+}
+
+// cwd is the directory commands work in: -C, or the current one.
+func (g *globals) cwd() string {
+	if g.dir != "" {
+		if abs, err := filepath.Abs(g.dir); err == nil {
+			return abs
+		}
+		return g.dir
+	}
+	wd, _ := os.Getwd()
+	return wd
 }
 
 func newRoot(st Streams) *cobra.Command {
@@ -85,6 +99,7 @@ and decides allow, deny or ask under a policy you can read and test.`,
 	root.PersistentFlags().StringVar(&g.policy, "policy", "", "use this file as the user policy layer (default $WARD_HOME/policy.yaml)")
 	root.PersistentFlags().StringVar(&g.managed, "managed-policy", "", "use this file as the managed policy layer (default /etc/ward/policy.yaml)")
 	root.PersistentFlags().BoolVar(&g.noProject, "no-project-policy", false, "ignore .ward/policy.yaml in the project")
+	root.PersistentFlags().StringVarP(&g.dir, "dir", "C", "", "work as if started in this directory")
 	root.AddCommand(
 		newEvalCmd(g, st),
 		newExplainCmd(g, st),

@@ -41,6 +41,9 @@ of the shortcuts:
   ward explain --tool mcp__github__create_issue --input '{"title":"x"}'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.cwd == "" {
+				f.cwd = g.cwd()
+			}
 			payload, err := f.payload(args, st.In)
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
@@ -101,12 +104,8 @@ func (f *explainFlags) payload(args []string, stdin io.Reader) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("nothing to explain: give a payload file, - for standard input, or --bash, --read, --write, --url or --tool")
 	}
-	cwd := f.cwd
-	if cwd == "" {
-		cwd, _ = os.Getwd()
-	}
 	return json.Marshal(map[string]any{
-		"session_id": "explain", "cwd": cwd, "hook_event_name": "PreToolUse",
+		"session_id": "explain", "cwd": f.cwd, "hook_event_name": "PreToolUse",
 		"tool_name": tool, "tool_input": input,
 	})
 }

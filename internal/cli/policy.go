@@ -117,7 +117,7 @@ func loadPolicy(g *globals, files []string, layer string) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	cwd, _ := os.Getwd()
+	cwd := g.cwd()
 	l := &loaded{gate: gt}
 	if l.sources, err = gt.Sources(cwd); err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
@@ -307,8 +307,7 @@ func newPolicyInitCmd(g *globals, st Streams) *cobra.Command {
 			}
 			layer, dest := "user", filepath.Join(gt.WardHome(), "policy.yaml")
 			if project {
-				cwd, _ := os.Getwd()
-				layer, dest = "project", filepath.Join(gt.Workspace(cwd), ".ward", "policy.yaml")
+				layer, dest = "project", filepath.Join(gt.Workspace(g.cwd()), ".ward", "policy.yaml")
 			}
 			if output != "" {
 				dest = output

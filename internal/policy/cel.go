@@ -1,13 +1,11 @@
 package policy
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
@@ -54,10 +52,9 @@ type SessionView struct {
 
 // Limits on conditions, so a condition cannot make a decision slow.
 const (
-	celCostLimit    = 1_000_000 // CEL's abstract cost units per evaluation
-	celMaxLen       = 16 << 10  // characters of a condition
-	celMaxNesting   = 64        // depth of a condition's syntax tree
-	celInterruptGap = 100       // comprehension steps between deadline checks
+	celCostLimit  = 1_000_000 // CEL's abstract cost units per evaluation
+	celMaxLen     = 16 << 10  // characters of a condition
+	celMaxNesting = 64        // depth of a condition's syntax tree
 )
 
 // newCELEnv builds the environment conditions are checked in. It is costly
@@ -112,10 +109,12 @@ func compileCondition(env *cel.Env, src string) (*condition, []celIssue) {
 	if bad := badRegexes(ast); len(bad) > 0 {
 		return nil, bad
 	}
+	// The cost limit bounds every evaluation, deterministically; checking
+	// the context inside comprehensions as well would cost each evaluation
+	// more than the conditions themselves usually do.
 	prg, err := env.Program(ast,
 		cel.EvalOptions(cel.OptOptimize),
 		cel.CostLimit(celCostLimit),
-		cel.InterruptCheckFrequency(celInterruptGap),
 	)
 	if err != nil {
 		return nil, []celIssue{{msg: err.Error()}}
@@ -180,8 +179,8 @@ func offsetOf(src string, line, col int) int {
 }
 
 // eval runs the condition.
-func (c *condition) eval(ctx context.Context, act *activation) (bool, error) {
-	v, _, err := c.prg.ContextEval(ctx, act)
+func (c *condition) eval(act *activation) (bool, error) {
+	v, _, err := c.prg.Eval(act)
 	if err != nil {
 		return false, err
 	}
@@ -193,60 +192,78 @@ func (c *condition) eval(ctx context.Context, act *activation) (bool, error) {
 }
 
 // activation resolves condition variables from an Input, building each
-// view only when a condition asks for it.
+// view only when a condition first asks for it. One activation serves
+// every condition of one evaluation.
 type activation struct {
 	in *Input
 
-	once     sync.Once
-	ev       EventView
+	ev       *EventView
 	findings []FindingView
-	session  SessionView
+	session  *SessionView
 	input    any
-	inputErr bool
+	inputErr error
 }
 
 var _ interpreter.Activation = (*activation)(nil)
 
-func (a *activation) build() {
-	in := a.in
-	a.ev = EventView{ID: in.Event.ID, Agent: in.Event.Agent, Session: in.Event.Session,
-		Cwd: in.Event.Cwd, Phase: string(in.Event.Phase), Tool: in.Event.Tool}
-	a.findings = make([]FindingView, len(in.Findings))
-	for i, f := range in.Findings {
-		a.findings[i] = FindingView{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Evidence: f.Evidence}
-	}
-	a.session = SessionView{ID: in.Event.Session, Labels: in.Labels}
-	if a.session.Labels == nil {
-		a.session.Labels = []string{}
-	}
-	if len(in.Event.Input) > 0 {
-		if err := json.Unmarshal(in.Event.Input, &a.input); err != nil {
-			a.inputErr = true
-		}
-	}
-	if a.input == nil {
-		a.input = map[string]any{}
-	}
-}
-
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
-	a.once.Do(a.build)
+	in := a.in
 	switch name {
 	case "event":
-		return &a.ev, true
+		if a.ev == nil {
+			a.ev = &EventView{ID: in.Event.ID, Agent: in.Event.Agent, Session: in.Event.Session,
+				Cwd: in.Event.Cwd, Phase: string(in.Event.Phase), Tool: in.Event.Tool}
+		}
+		return a.ev, true
 	case "action":
-		return &a.in.Event.Action, true
+		return &in.Event.Action, true
 	case "facts":
-		return a.in.Facts, true
+		return in.Facts, true
 	case "findings":
+		if a.findings == nil {
+			a.findings = make([]FindingView, len(in.Findings))
+			for i, f := range in.Findings {
+				a.findings[i] = FindingView{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Evidence: f.Evidence}
+			}
+		}
 		return a.findings, true
 	case "session":
-		return &a.session, true
+		if a.session == nil {
+			labels := in.Labels
+			if labels == nil {
+				labels = []string{}
+			}
+			a.session = &SessionView{ID: in.Event.Session, Labels: labels}
+		}
+		return a.session, true
 	case "input":
-		return a.input, !a.inputErr
+		if a.input == nil && a.inputErr == nil {
+			if in.Event.Action.Kind == event.KindMCP && in.Event.Action.Arguments != nil {
+				a.input = in.Event.Action.Arguments // already decoded by the adapter
+			} else {
+				a.input, a.inputErr = decodeInput(in.Event.Input)
+			}
+		}
+		return a.input, a.inputErr == nil
 	}
 	return nil, false
+}
+
+// decodeInput decodes the tool input for conditions; an absent input is
+// an empty map.
+func decodeInput(raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return map[string]any{}, nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	if v == nil {
+		v = map[string]any{}
+	}
+	return v, nil
 }
 
 // Parent implements interpreter.Activation.

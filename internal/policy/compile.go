@@ -280,8 +280,9 @@ func (c *compiler) merge(sources []Source) {
 		c.tools = append(c.tools, &toolEntry{t, LayerBuiltin, builtin})
 	}
 	layers := c.layers(sources)
-	// Presets first, so that each layer's disable and replacement see
-	// every layer's ownership.
+	// Presets first, so that each layer's replacements and disables see
+	// every layer's ownership; disables last, so that a disable naming
+	// another layer's rule is recognised as one.
 	for _, lf := range layers {
 		for _, ref := range extendsOf(lf) {
 			for _, pr := range c.preset(ref, 0, nil) {
@@ -290,11 +291,11 @@ func (c *compiler) merge(sources []Source) {
 		}
 	}
 	for _, lf := range layers {
-		c.disable(lf)
-	}
-	for _, lf := range layers {
 		c.ownRules(lf)
 		c.layerTools(lf)
+	}
+	for _, lf := range layers {
+		c.disable(lf)
 	}
 	c.settings(layers)
 	c.checkDuplicates()
@@ -369,7 +370,7 @@ func (c *compiler) disable(lf layerFile) {
 			}
 		}
 		if !found {
-			c.errorf(CodeSchema, ref.Pos, "disable: no rule %q in the presets this policy extends", ref.Name)
+			c.errorf(CodeSchema, ref.Pos, "disable: there is no rule %q", ref.Name)
 		}
 	}
 	c.entries = slices.DeleteFunc(c.entries, func(e *entry) bool { return e.owners == 0 })
@@ -442,45 +443,70 @@ func (c *compiler) layerTools(lf layerFile) {
 	}
 }
 
-// settings merges every layer's settings and those of the presets they
-// bring in: the strictest value wins, so no layer can loosen another's.
+// settings merges the layers' settings. Within a layer, what the layer
+// says overrides what its presets say; across layers the strictest value
+// wins, so no layer can loosen another's.
 func (c *compiler) settings(layers []layerFile) {
 	s := &c.pol.Settings
-	apply := func(from *File) {
-		fs := from.Settings
-		if fs.OnError > s.OnError {
-			s.OnError = fs.OnError
-			c.pol.SettingsFrom["on_error"] = fs.OnErrorPos.String()
-		}
-		if fs.Default > s.Default {
-			s.Default = fs.Default
-			c.pol.SettingsFrom["default"] = fs.DefaultPos.String()
-		}
-		if fs.ApprovalTimeout > 0 && (s.ApprovalTimeout == 0 || fs.ApprovalTimeout < s.ApprovalTimeout) {
-			s.ApprovalTimeout = fs.ApprovalTimeout
-			c.pol.SettingsFrom["approval_timeout"] = fs.ApprovalTimeoutPos.String()
-		}
-	}
 	for _, lf := range layers {
-		apply(lf.file)
-		for _, name := range c.presetNames(extendsOf(lf), 0) {
-			if f := c.files[presets.FileName(name)]; f != nil {
-				apply(f)
-			}
+		own := c.layerSettings(lf)
+		onError, def, timeout := s.tighten(own)
+		if onError {
+			c.pol.SettingsFrom["on_error"] = own.OnErrorPos.String()
+		}
+		if def {
+			c.pol.SettingsFrom["default"] = own.DefaultPos.String()
+		}
+		if timeout {
+			c.pol.SettingsFrom["approval_timeout"] = own.ApprovalTimeoutPos.String()
 		}
 	}
 	if s.OnError == 0 {
-		s.OnError = DefaultOnError
-		c.pol.SettingsFrom["on_error"] = "default"
+		s.OnError, c.pol.SettingsFrom["on_error"] = DefaultOnError, "default"
 	}
 	if s.Default == 0 {
-		s.Default = DefaultDecision
-		c.pol.SettingsFrom["default"] = "default"
+		s.Default, c.pol.SettingsFrom["default"] = DefaultDecision, "default"
 	}
 	if s.ApprovalTimeout == 0 {
-		s.ApprovalTimeout = DefaultApprovalTimeout
-		c.pol.SettingsFrom["approval_timeout"] = "default"
+		s.ApprovalTimeout, c.pol.SettingsFrom["approval_timeout"] = DefaultApprovalTimeout, "default"
 	}
+}
+
+// layerSettings is what one layer sets: its own settings, and for those it
+// leaves unset, the strictest of its presets'.
+func (c *compiler) layerSettings(lf layerFile) Settings {
+	var fromPresets Settings
+	for _, name := range c.presetNames(extendsOf(lf), 0) {
+		if f := c.files[presets.FileName(name)]; f != nil {
+			fromPresets.tighten(f.Settings)
+		}
+	}
+	own := lf.file.Settings
+	if own.OnError == 0 {
+		own.OnError, own.OnErrorPos = fromPresets.OnError, fromPresets.OnErrorPos
+	}
+	if own.Default == 0 {
+		own.Default, own.DefaultPos = fromPresets.Default, fromPresets.DefaultPos
+	}
+	if own.ApprovalTimeout == 0 {
+		own.ApprovalTimeout, own.ApprovalTimeoutPos = fromPresets.ApprovalTimeout, fromPresets.ApprovalTimeoutPos
+	}
+	return own
+}
+
+// tighten takes each of o's settings that is stricter than s's, and says
+// which it took: a decision closer to deny, a shorter approval timeout.
+func (s *Settings) tighten(o Settings) (onError, def, timeout bool) {
+	if o.OnError > s.OnError {
+		s.OnError, s.OnErrorPos, onError = o.OnError, o.OnErrorPos, true
+	}
+	if o.Default > s.Default {
+		s.Default, s.DefaultPos, def = o.Default, o.DefaultPos, true
+	}
+	if o.ApprovalTimeout > 0 && (s.ApprovalTimeout == 0 || o.ApprovalTimeout < s.ApprovalTimeout) {
+		s.ApprovalTimeout, s.ApprovalTimeoutPos, timeout = o.ApprovalTimeout, o.ApprovalTimeoutPos, true
+	}
+	return onError, def, timeout
 }
 
 // presetNames lists the presets refs bring in, with those they extend.

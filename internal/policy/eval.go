@@ -42,13 +42,14 @@ func (p *Policy) Eval(ctx context.Context, in *Input) (Result, error) {
 	var (
 		winner *compiled
 		err    error
+		act    = activation{in: in}
 	)
 	p.index.candidates(in.Event.Action.Kind, in.Event.Tool, func(r *compiled) bool {
 		if !r.match(in) {
 			return true
 		}
 		var ok bool
-		ok, err = p.holds(ctx, r, in)
+		ok, err = p.holds(ctx, r, &act)
 		if err != nil || ok {
 			winner = r
 			return false
@@ -68,6 +69,7 @@ func (p *Policy) Explain(ctx context.Context, in *Input) (Result, error) {
 		winner   *compiled
 		firstErr error
 		trace    = make([]event.RuleResult, 0, len(p.rules))
+		act      = activation{in: in}
 	)
 	for _, r := range p.rules {
 		rr := event.RuleResult{Rule: r.ID, Origin: r.Origin.String(), Decision: r.Decision}
@@ -78,7 +80,7 @@ func (p *Policy) Explain(ctx context.Context, in *Input) (Result, error) {
 		case r.When == "":
 			rr.Matched, rr.Why = true, joinEvidence(evidence, "all matchers hold")
 		default:
-			ok, err := p.holds(ctx, r, in)
+			ok, err := p.holds(ctx, r, &act)
 			switch {
 			case err != nil:
 				rr.Err = err.Error()
@@ -117,7 +119,7 @@ func joinEvidence(evidence []string, fallback string) string {
 }
 
 // holds evaluates the rule's condition, compiling it on first use.
-func (p *Policy) holds(ctx context.Context, r *compiled, in *Input) (bool, error) {
+func (p *Policy) holds(ctx context.Context, r *compiled, act *activation) (bool, error) {
 	if r.When == "" {
 		return true, nil
 	}
@@ -132,7 +134,10 @@ func (p *Policy) holds(ctx context.Context, r *compiled, in *Input) (bool, error
 	if r.condErr != nil {
 		return false, fmt.Errorf("condition does not compile: %w", r.condErr)
 	}
-	return r.cond.eval(ctx, &activation{in: in})
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	return r.cond.eval(act)
 }
 
 // result builds the verdict of winner, or of the default when nil.

@@ -114,7 +114,11 @@ func constantFalse(a *cel.Ast) bool {
 	if err != nil {
 		return false
 	}
-	opt, err := cel.NewStaticOptimizer(cel.NewConstantFoldingOptimizer())
+	folder, err := cel.NewConstantFoldingOptimizer()
+	if err != nil {
+		return false
+	}
+	opt, err := cel.NewStaticOptimizer(folder)
 	if err != nil {
 		return false
 	}

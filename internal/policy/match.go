@@ -13,12 +13,41 @@ import (
 type kindSet uint16
 
 func kindBit(k event.Kind) kindSet {
-	for i, v := range event.Kinds() {
-		if v == k {
-			return 1 << i
-		}
+	if i := kindIndexOf(k); i >= 0 {
+		return 1 << i
 	}
 	return 0
+}
+
+// kindIndexOf is the position of k in event.Kinds, or -1.
+func kindIndexOf(k event.Kind) int {
+	switch k {
+	case event.KindShell:
+		return 0
+	case event.KindFileRead:
+		return 1
+	case event.KindFileWrite:
+		return 2
+	case event.KindFileEdit:
+		return 3
+	case event.KindFileDelete:
+		return 4
+	case event.KindHTTP:
+		return 5
+	case event.KindSQL:
+		return 6
+	case event.KindMCP:
+		return 7
+	case event.KindSearch:
+		return 8
+	case event.KindAgent:
+		return 9
+	case event.KindPrompt:
+		return 10
+	case event.KindOther:
+		return 11
+	}
+	return -1
 }
 
 func newKindSet(kinds []event.Kind) kindSet {
@@ -36,10 +65,17 @@ func (s kindSet) matches(k event.Kind) bool { return s == 0 || s&kindBit(k) != 0
 type phaseSet uint8
 
 func phaseBit(p event.Phase) phaseSet {
-	for i, v := range event.Phases() {
-		if v == p {
-			return 1 << i
-		}
+	switch p {
+	case event.PhasePre:
+		return 1
+	case event.PhasePost:
+		return 2
+	case event.PhasePrompt:
+		return 4
+	case event.PhaseSessionStart:
+		return 8
+	case event.PhaseSessionEnd:
+		return 16
 	}
 	return 0
 }
@@ -110,16 +146,28 @@ func (m *pathMatcher) String() string {
 
 func globMatch(globs []string, s string) bool {
 	for _, g := range globs {
-		if g == s {
+		if globOne(g, s) {
 			return true
-		}
-		if strings.ContainsAny(g, "*?[\\") {
-			if ok, _ := path.Match(g, s); ok {
-				return true
-			}
 		}
 	}
 	return false
+}
+
+// globOne matches one glob. The common shapes, a plain name and a prefix
+// followed by one "*", skip path.Match.
+func globOne(g, s string) bool {
+	if g == s {
+		return true
+	}
+	i := strings.IndexAny(g, "*?[\\")
+	switch {
+	case i < 0:
+		return false
+	case i == len(g)-1 && g[i] == '*':
+		return strings.HasPrefix(s, g[:i])
+	}
+	ok, _ := path.Match(g, s)
+	return ok
 }
 
 // kindIndex finds, for an event's kind and tool, the rules that can match
@@ -159,9 +207,9 @@ func buildIndex(rules []*compiled) kindIndex {
 // candidates calls fn with each rule that may match kind and tool, in
 // precedence order, until fn returns false.
 func (ix *kindIndex) candidates(kind event.Kind, tool string, fn func(*compiled) bool) {
-	i := slices.Index(event.Kinds(), kind)
+	i := kindIndexOf(kind)
 	if i < 0 {
-		i = slices.Index(event.Kinds(), event.KindOther)
+		i = kindIndexOf(event.KindOther)
 	}
 	b := &ix.byKind[i]
 	g, t := b.generic, b.byTool[tool]

@@ -145,8 +145,10 @@ func (w *walker) command(args []string, dynamic []bool, depth int, via []string)
 		w.script(src, depth+1, appendVia(via, label))
 		return
 	}
-	for _, ref := range pathRoles(name, args[1:]) {
-		w.s.AddPath(ref.Path, ref.Op, name+" argument")
+	for _, ref := range pathRoles(name, markDynamic(args[1:], dynamic[1:])) {
+		if !strings.HasPrefix(ref.Path, dynamicMark) {
+			w.s.AddPath(ref.Path, ref.Op, name+" argument")
+		}
 	}
 }
 
@@ -201,4 +203,20 @@ func printWord(w *syntax.Word) string {
 		return ""
 	}
 	return b.String()
+}
+
+// dynamicMark prefixes arguments whose value is only known at run time, so
+// that they keep their place among a command's operands but are never
+// taken for a path. A NUL cannot occur in a real argument.
+const dynamicMark = "\x00"
+
+func markDynamic(args []string, dynamic []bool) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if dynamic[i] {
+			a = dynamicMark + a
+		}
+		out[i] = a
+	}
+	return out
 }
