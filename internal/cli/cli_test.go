@@ -76,11 +76,11 @@ func TestEvalContract(t *testing.T) {
 		payload("Bash", map[string]any{"command": "ls"}),
 		`{"tool_name": "Bash", "tool_input": {"command": `, // malformed
 		payload("Read", map[string]any{"file_path": "~/.ssh/id_rsa"}),
-		strings.Repeat("[", 100) + strings.Repeat("]", 100), // too deep
+		strings.Repeat("[", 100) + strings.Repeat("]", 100),                  // too deep
 		"{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"\xff\"}}", // not UTF-8
 		"",
 		`{"tool_name": "Bash", "tool_input": {"command": "` + strings.Repeat("a", 2<<20) + `"}}`, // over 1 MiB
-		payload("Bash", map[string]any{"command": "rm -rf ~/.ward"}) + "\r", // CRLF input
+		payload("Bash", map[string]any{"command": "rm -rf ~/.ward"}) + "\r",                      // CRLF input
 		payload("Write", map[string]any{"file_path": "src/x.go", "content": "package x"}),
 	}
 	want := []struct{ decision, rule, reason string }{
