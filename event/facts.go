@@ -21,6 +21,9 @@ type PathFact struct {
 	// Classes say what kind of location the path is, e.g. "workspace",
 	// "credential", "ward"; see package pathclass for the list.
 	Classes []string `json:"classes"`
+	// Recursive is set when the operation reaches everything below the
+	// path: rm -r, find -delete, chmod -R.
+	Recursive bool `json:"recursive,omitempty"`
 	// Source says where in the event the path came from.
 	Source string `json:"source,omitempty"`
 }
@@ -66,8 +69,30 @@ func (op PathOp) Modifies() bool {
 // ShellFacts is what the shell analyzer found in a command.
 type ShellFacts struct {
 	// Commands are the simple commands the shell would run, in source
-	// order, including those found inside wrappers and substitutions.
+	// order, including those found inside wrappers, substitutions,
+	// decoded payloads and interpreter one-liners.
 	Commands []Command `json:"commands,omitempty"`
+	// URLs are the addresses network tools are given.
+	URLs []string `json:"urls,omitempty"`
+	// SQL is the SQL text handed to database clients.
+	SQL []SQLText `json:"sql,omitempty"`
+	// Packages are the packages package managers are asked to install.
+	Packages []Package `json:"packages,omitempty"`
+	// Decoded are payloads ward decoded from obfuscated pipelines before
+	// analyzing them as commands.
+	Decoded []string `json:"decoded,omitempty"`
+}
+
+// SQLText is SQL a shell command hands to a database client.
+type SQLText struct {
+	Client string `json:"client"`
+	Text   string `json:"text"`
+}
+
+// Package is a package a command installs.
+type Package struct {
+	Manager string `json:"manager"`
+	Name    string `json:"name"`
 }
 
 // Command is one simple command.

@@ -25,17 +25,23 @@ type Subject struct {
 
 // PathRef is a path as it appears in an event.
 type PathRef struct {
-	Path   string
-	Op     event.PathOp
-	Source string // where in the event the path was found
+	Path      string
+	Op        event.PathOp
+	Recursive bool
+	Source    string // where in the event the path was found
 }
 
 // AddPath records a path the action touches.
 func (s *Subject) AddPath(path string, op event.PathOp, source string) {
-	if path == "" || len(s.Refs) >= MaxPaths {
+	s.AddRef(PathRef{Path: path, Op: op, Source: source})
+}
+
+// AddRef records a path the action touches.
+func (s *Subject) AddRef(r PathRef) {
+	if r.Path == "" || len(s.Refs) >= MaxPaths {
 		return
 	}
-	s.Refs = append(s.Refs, PathRef{Path: path, Op: op, Source: source})
+	s.Refs = append(s.Refs, r)
 }
 
 // AddFinding records a finding.

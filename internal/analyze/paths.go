@@ -132,11 +132,12 @@ func (Classify) Analyze(_ context.Context, s *Subject) error {
 	s.Facts.Workspace = env.Workspace
 	for _, ref := range s.Refs {
 		abs := env.Resolve(ref.Path)
-		if slices.ContainsFunc(s.Facts.Paths, func(p event.PathFact) bool { return p.Path == abs && p.Op == ref.Op }) {
+		if i := slices.IndexFunc(s.Facts.Paths, func(p event.PathFact) bool { return p.Path == abs && p.Op == ref.Op }); i >= 0 {
+			s.Facts.Paths[i].Recursive = s.Facts.Paths[i].Recursive || ref.Recursive
 			continue
 		}
 		s.Facts.Paths = append(s.Facts.Paths, event.PathFact{
-			Path: abs, Op: ref.Op, Classes: env.Classify(abs), Source: ref.Source,
+			Path: abs, Op: ref.Op, Recursive: ref.Recursive, Classes: env.Classify(abs), Source: ref.Source,
 		})
 	}
 	return nil

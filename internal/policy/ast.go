@@ -120,7 +120,10 @@ type PathMatch struct {
 	Class []string
 	Not   []string
 	Op    []event.PathOp
-	Pos   Pos
+	// Recursive, when set, requires the operation to reach everything
+	// below the path (true) or only the path itself (false).
+	Recursive *bool
+	Pos       Pos
 }
 
 // Example is an action a rule's author says the rule decides a certain

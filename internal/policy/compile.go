@@ -640,7 +640,7 @@ func (c *compiler) pathMatcher(pm *PathMatch) *pathMatcher {
 			}
 		}
 	}
-	return &pathMatcher{classes: pm.Class, not: pm.Not, ops: pm.Op}
+	return &pathMatcher{classes: pm.Class, not: pm.Not, ops: pm.Op, recursive: pm.Recursive}
 }
 
 // conditions compiles every condition now when asked to.
@@ -771,7 +771,7 @@ func (ri RuleInfo) Describe() string {
 	}
 	add("command", m.Command)
 	if m.Path != nil {
-		parts = append(parts, "path ("+(&pathMatcher{classes: m.Path.Class, not: m.Path.Not, ops: m.Path.Op}).String()+")")
+		parts = append(parts, "path ("+(&pathMatcher{classes: m.Path.Class, not: m.Path.Not, ops: m.Path.Op, recursive: m.Path.Recursive}).String()+")")
 	}
 	add("finding", m.Finding)
 	add("label", m.Label)

@@ -468,12 +468,24 @@ func joinKinds() string {
 
 func (r *reader) pathMatch(fl field) *PathMatch {
 	pm := &PathMatch{Pos: r.pos(r.value(fl.val))}
-	for _, f := range r.mapping(fl.val, "match.path", "class", "not", "op") {
+	for _, f := range r.mapping(fl.val, "match.path", "class", "not", "op", "recursive") {
 		switch f.key {
 		case "class":
 			pm.Class = r.strList(f)
 		case "not":
 			pm.Not = r.strList(f)
+		case "recursive":
+			v, _ := r.scalar(f.val)
+			switch v {
+			case "true":
+				b := true
+				pm.Recursive = &b
+			case "false":
+				b := false
+				pm.Recursive = &b
+			default:
+				r.errorf(CodeSchema, r.pos(r.value(f.val)), "recursive: want true or false, not %q", v)
+			}
 		case "op":
 			for _, op := range r.strList(f) {
 				if op == "modify" {

@@ -96,14 +96,18 @@ func (s phaseSet) matches(p event.Phase) bool { return s&phaseBit(p) != 0 }
 // pathMatcher holds when one path has a wanted class, none of the
 // unwanted ones, and a wanted operation.
 type pathMatcher struct {
-	classes []string
-	not     []string
-	ops     []event.PathOp
+	classes   []string
+	not       []string
+	ops       []event.PathOp
+	recursive *bool
 }
 
 func (m *pathMatcher) match(paths []event.PathFact) (event.PathFact, bool) {
 	for _, p := range paths {
 		if len(m.ops) > 0 && !slices.Contains(m.ops, p.Op) {
+			continue
+		}
+		if m.recursive != nil && *m.recursive != p.Recursive {
 			continue
 		}
 		if len(m.classes) > 0 && !anyClass(p, m.classes) {
@@ -140,6 +144,9 @@ func (m *pathMatcher) String() string {
 			ops[i] = string(o)
 		}
 		parts = append(parts, "op "+strings.Join(ops, "|"))
+	}
+	if m.recursive != nil {
+		parts = append(parts, fmt.Sprintf("recursive %v", *m.recursive))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -291,7 +298,11 @@ func (r *compiled) describe(in *Input) (evidence []string, why string) {
 		if !ok {
 			return nil, fmt.Sprintf("no path has %s", r.path)
 		}
-		evidence = append(evidence, fmt.Sprintf("%s %s [%s]", p.Op, p.Path, strings.Join(p.Classes, " ")))
+		op := string(p.Op)
+		if p.Recursive {
+			op += " -r"
+		}
+		evidence = append(evidence, fmt.Sprintf("%s %s [%s]", op, p.Path, strings.Join(p.Classes, " ")))
 	}
 	if len(r.findings) > 0 {
 		f, ok := matchFinding(r.findings, in.Findings)

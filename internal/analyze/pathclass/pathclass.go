@@ -29,6 +29,11 @@ const (
 	Root          = "root"           // "/" itself
 	HomeRoot      = "home_root"      // the home directory itself, or /home, /Users
 	WorkspaceRoot = "workspace_root" // the workspace directory itself
+	SystemDir     = "system_dir"     // an operating system directory or its direct child: /etc, /usr/lib
+
+	// BuildOutput marks generated files inside the workspace that a build
+	// recreates: node_modules, dist, build, target, caches.
+	BuildOutput = "build_output"
 
 	// Sensitive places.
 	Credential      = "credential"       // keys, tokens, cloud credentials, .env, shell history
@@ -146,6 +151,8 @@ func (e *Env) location(p string, set *classSet) {
 		set.add(Workspace)
 		if p == ws {
 			set.add(WorkspaceRoot)
+		} else if isBuildOutput(p[len(ws):]) {
+			set.add(BuildOutput)
 		}
 	case e.isTemp(p):
 		set.add(Temp)
@@ -164,7 +171,39 @@ func (e *Env) location(p string, set *classSet) {
 		set.add(Root)
 	case p == e.Home || p == "/home" || p == "/Users":
 		set.add(HomeRoot)
+	case isSystemDir(p) && !e.isTemp(p):
+		set.add(SystemDir)
 	}
+}
+
+// isSystemDir reports whether p is one of the operating system's
+// directories or a direct child of one (/etc, /usr/lib, /var/log).
+func isSystemDir(p string) bool {
+	for _, d := range systemDirs {
+		if p == d || strings.HasPrefix(p, d+"/") && !strings.Contains(p[len(d)+1:], "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// isBuildOutput reports whether rel, a path below the workspace root
+// starting with "/", lies in a directory a build or tool recreates.
+func isBuildOutput(rel string) bool {
+	for _, c := range strings.Split(strings.TrimPrefix(rel, "/"), "/") {
+		switch c {
+		case "node_modules", "dist", "build", "target", "out", ".next", ".nuxt", ".svelte-kit",
+			".turbo", ".parcel-cache", ".cache", "coverage", ".nyc_output", "__pycache__",
+			".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".venv", "venv",
+			".eggs", "_build", "site", ".gradle", "obj", "tmp", ".tmp", "DerivedData", ".angular",
+			".docusaurus", ".expo", ".vercel", ".serverless", "bazel-bin", "bazel-out", "zig-cache", "zig-out":
+			return true
+		}
+		if strings.HasSuffix(c, ".egg-info") {
+			return true
+		}
+	}
+	return false
 }
 
 // workspace returns the workspace root, or "" when the configured one is
@@ -260,5 +299,5 @@ func (s classSet) list() []string {
 
 // classOrder is the order of [Classes]; a class's index is its bit in classSet.
 var classOrder = [...]string{Workspace, Temp, Home, System, Other, OutsideWorkspace,
-	Root, HomeRoot, WorkspaceRoot, Credential, Ward, AgentConfig,
+	Root, HomeRoot, WorkspaceRoot, SystemDir, BuildOutput, Credential, Ward, AgentConfig,
 	WardSecret, ProtectedParent, Persistence, Git, Device, Network}

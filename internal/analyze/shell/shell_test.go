@@ -59,11 +59,11 @@ func TestCommands(t *testing.T) {
 		{"nohup nice -n 5 rm x", []string{"nohup", "nice", "rm"}},
 		{"bash -c 'rm x; ls'", []string{"bash", "rm", "ls"}}, // a nested script
 		{"sh -xc 'rm x'", []string{"sh", "rm"}},              // combined flags
-		{"echo $(rm x)", []string{"echo", "rm"}},             // command substitution
+		{"echo $(rm x)", []string{"rm", "echo"}},             // command substitution, walked first
 		{"a=rm; $a x", []string{"", ""}},                     // assignment in the command: first pass records it
 		{"command -v rm", []string{"command"}},               // a lookup runs nothing
 		{"if true; then rm x; fi", []string{"true", "rm"}},
-		{"f() { rm x; }; f", []string{"rm", "f"}},
+		{"f() { rm x; }; f", []string{"rm", "f", "rm"}}, // the body at its definition, then at the call
 	}
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
@@ -128,7 +128,8 @@ func TestFindings(t *testing.T) {
 		want string
 	}{
 		{"echo 'unterminated", shell.FindingUnparsed},
-		{"$(curl -s x) -rf /", shell.FindingDynamicCommand},
+		{"$(curl -s x) -rf /", shell.FindingDownloadExec},
+		{"$(cat cmd.txt) -rf /", shell.FindingDynamicCommand},
 		{"$CMD x", shell.FindingDynamicCommand},
 		{strings.Repeat("bash -c '", 3) + "ls" + strings.Repeat("'", 3), ""}, // quotes close early: no finding needed
 		{nestedShell(12), shell.FindingTooComplex},
