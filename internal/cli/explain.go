@@ -172,10 +172,27 @@ func printExplanation(w io.Writer, d event.Decision, ex *gate.Explanation, all b
 				fmt.Fprintf(w, "  %s %s%s\n", orDash(c.Name), strings.Join(quoteArgs(c.Args), " "), via)
 			}
 		}
+		sh := ex.Facts.Shell
+		for _, d := range sh.Decoded {
+			fmt.Fprintf(w, "decoded   %s\n", strings.TrimSpace(d))
+		}
+		if len(sh.URLs) > 0 {
+			fmt.Fprintf(w, "urls      %s\n", strings.Join(sh.URLs, " "))
+		}
+		for _, q := range sh.SQL {
+			fmt.Fprintf(w, "sql       %s: %s\n", q.Client, strings.TrimSpace(q.Text))
+		}
+		for _, p := range sh.Packages {
+			fmt.Fprintf(w, "package   %s %s\n", p.Manager, p.Name)
+		}
 		if len(ex.Facts.Paths) > 0 {
 			fmt.Fprintln(w, "paths")
 			for _, p := range ex.Facts.Paths {
-				fmt.Fprintf(w, "  %-6s %s  [%s]  (%s)\n", p.Op, p.Path, strings.Join(p.Classes, " "), p.Source)
+				op := string(p.Op)
+				if p.Recursive {
+					op += " -r"
+				}
+				fmt.Fprintf(w, "  %-9s %s  [%s]  (%s)\n", op, p.Path, strings.Join(p.Classes, " "), p.Source)
 			}
 		}
 		if len(ex.Findings) > 0 {

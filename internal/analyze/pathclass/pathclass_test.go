@@ -72,6 +72,15 @@ func TestClassify(t *testing.T) {
 		{"etc is system", "/etc/hosts", []string{"system", "outside_workspace"}, []string{"credential"}},
 		{"unknown top dir is other", "/data/x", []string{"other"}, []string{"system"}},
 
+		// Build output and system directories.
+		{"node_modules is build output", "/home/dev/project/node_modules", []string{"workspace", "build_output"}, nil},
+		{"inside dist is build output", "/home/dev/project/web/dist/app.js", []string{"build_output"}, nil},
+		{"source is not build output", "/home/dev/project/src/build.go", nil, []string{"build_output"}},
+		{"build output needs the workspace", "/home/dev/node_modules", nil, []string{"build_output"}},
+		{"etc is a system dir", "/etc", []string{"system_dir"}, nil},
+		{"usr/lib is a system dir", "/usr/lib", []string{"system_dir"}, nil},
+		{"deep system path is not", "/usr/lib/x86_64-linux-gnu/libc.so", []string{"system"}, []string{"system_dir"}},
+
 		// Credentials: reading these leaks keys and tokens.
 		{"ssh private key", "/home/dev/.ssh/id_ed25519", []string{"credential"}, nil},
 		{"ssh public key is not a secret", "/home/dev/.ssh/id_ed25519.pub", nil, []string{"credential"}},

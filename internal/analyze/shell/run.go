@@ -105,6 +105,8 @@ func (w *walker) wrapped(name string, inner []arg, privileged bool, label string
 		w.find(FindingSudo, "the command runs with another user's privileges", name+" "+strings.Join(values(inner), " "))
 	}
 	switch name {
+	case "nsenter":
+		w.semantics(name, rest, sc, in)
 	case "systemd-run":
 		w.find(FindingPersistService, "a command runs as a system service, outside the session", "systemd-run "+strings.Join(values(inner), " "))
 	case "watch":

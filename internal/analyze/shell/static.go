@@ -212,9 +212,25 @@ func textCommand(name string, args []string, in flow) flow {
 		if len(operands(args)) == 0 {
 			return flow{env: true}
 		}
+	case "tar":
+		if len(args) > 0 && (strings.Contains(strings.TrimPrefix(args[0], "-"), "c") || hasFlag(args, "-c") || slices.Contains(args, "--create")) {
+			var files []string
+			for _, o := range operands(args[1:]) {
+				if o != "-" {
+					files = append(files, o)
+				}
+			}
+			return flow{files: files}
+		}
 	case "set":
 		if len(args) == 0 {
 			return flow{env: true}
+		}
+	}
+	if isReader(name) {
+		// A reader sends the files it is given on, or its input.
+		if ops := operands(args); len(ops) > 0 {
+			return flow{files: ops}
 		}
 	}
 	return in.passes()
@@ -398,14 +414,14 @@ func decompressFlow(name string, args []string, in flow) flow {
 		return flow{decoded: true, files: in.files, download: in.download}
 	}
 	var r io.Reader
-	switch {
-	case strings.Contains(name, "gz") || name == "zcat":
+	switch name {
+	case "gzip", "gunzip", "zcat":
 		zr, err := gzip.NewReader(strings.NewReader(in.text))
 		if err != nil {
 			return flow{decoded: true}
 		}
 		r = zr
-	case strings.Contains(name, "bz"):
+	case "bzip2", "bunzip2", "bzcat":
 		r = bzip2.NewReader(strings.NewReader(in.text))
 	default:
 		return flow{decoded: true} // xz and zstd are not in the standard library
