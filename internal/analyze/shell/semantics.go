@@ -105,7 +105,9 @@ func (w *walker) semantics(name string, rest []arg, sc *scope, in flow) {
 	case "msfvenom", "msfpc":
 		w.find(FindingPayload, "an exploit payload is generated", name+" "+strings.Join(vals, " "))
 	case "journalctl":
-		if slices.ContainsFunc(vals, func(v string) bool { return strings.HasPrefix(v, "--vacuum") || v == "--rotate" || v == "--flush" && false }) {
+		if slices.ContainsFunc(vals, func(v string) bool {
+			return strings.HasPrefix(v, "--vacuum") || v == "--rotate" || v == "--flush" && false
+		}) {
 			w.find(FindingLogTamper, "the journal is vacuumed", "journalctl "+strings.Join(vals, " "))
 		}
 	case "capsh":
