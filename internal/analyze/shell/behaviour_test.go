@@ -66,6 +66,8 @@ func TestBehaviours(t *testing.T) {
 		{`bash -c "bash -c 'rm -rf /'"`, []string{shell.FindingDeleteRecursive}, nil, "nested shells"},
 		{`ssh prod 'rm -rf /var/www'`, []string{shell.FindingDeleteRecursive}, nil, "a remote command"},
 		{`watch -n 5 'rm -rf /tmp/x'`, []string{shell.FindingDeleteRecursive}, nil, "watch runs a string"},
+		{`docker exec -it -u root web rm -rf /app`, []string{shell.FindingDeleteRecursive}, nil, "docker exec"},
+		{`kubectl exec -it pod-1 -n prod -- bash -c 'rm -rf /data'`, []string{shell.FindingDeleteRecursive}, nil, "kubectl exec"},
 		{`busybox rm -rf /`, []string{shell.FindingDeleteRecursive}, nil, "busybox applet"},
 		{`git -c alias.x='!rm -rf /' x`, []string{shell.FindingGitAliasExec, shell.FindingDeleteRecursive}, nil, "git alias running a shell"},
 		{`ls | xargs -I{} sh -c 'rm -rf {}'`, []string{shell.FindingDeleteRecursive}, nil, "xargs into sh -c"},

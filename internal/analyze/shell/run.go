@@ -93,6 +93,9 @@ func (w *walker) special(name string, rest []arg, sc *scope, in flow, st *syntax
 		w.ssh(rest, sc)
 	case name == "script":
 		w.scriptCmd(rest, sc)
+	case (name == "docker" || name == "podman" || name == "nerdctl" || name == "kubectl" || name == "oc") && len(rest) > 0 && rest[0].val == "exec":
+		w.containerExec(name, rest[1:], sc, in, st)
+		w.semantics(name, rest, sc, in)
 	default:
 		return false
 	}
@@ -529,5 +532,34 @@ func (w *walker) xargs(inner, rest []arg, sc *scope) {
 	switch name := path.Base(inner[0].val); name {
 	case "rm", "shred", "unlink", "rmdir", "srm":
 		w.find(FindingDeleteBulk, "xargs runs "+name+" on every name it reads", "xargs "+strings.Join(values(inner), " "))
+	}
+}
+
+// containerExec follows the command of docker exec, podman exec and
+// kubectl exec into the container.
+func (w *walker) containerExec(name string, rest []arg, sc *scope, in flow, st *syntax.Stmt) {
+	if name == "kubectl" || name == "oc" {
+		for i, a := range rest {
+			if a.val == "--" && i+1 < len(rest) {
+				w.run(rest[i+1:], sc.nested(name+" exec"), in, st)
+				return
+			}
+		}
+		return
+	}
+	valued := strings.Fields("-e --env --env-file -u --user -w --workdir --detach-keys")
+	for i := 0; i < len(rest); i++ {
+		a := rest[i].val
+		if strings.HasPrefix(a, "-") && !rest[i].dyn {
+			if takesValue(a, valued) {
+				i++
+			}
+			continue
+		}
+		// rest[i] is the container; the command follows.
+		if i+1 < len(rest) {
+			w.run(rest[i+1:], sc.nested(name+" exec "+a), in, st)
+		}
+		return
 	}
 }
