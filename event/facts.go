@@ -11,6 +11,29 @@ type Facts struct {
 	Paths []PathFact `json:"paths,omitempty"`
 	// Shell holds what the shell analyzer found in a command.
 	Shell ShellFacts `json:"shell"`
+	// SQL holds the statements the SQL analyzer found, from a SQL tool or
+	// handed to a database client in a shell command.
+	SQL []SQLStatement `json:"sql,omitempty"`
+}
+
+// SQLStatement is what the SQL analyzer learned about one statement.
+type SQLStatement struct {
+	Text string `json:"text"`
+	// Verb is the statement's first keyword, lower-cased: select, insert,
+	// update, delete, drop, truncate, alter, grant, ... (after WITH's
+	// common table expressions, and after EXPLAIN ANALYZE, which runs).
+	Verb string `json:"verb"`
+	// Object is what DROP, CREATE, ALTER and TRUNCATE act on: table,
+	// view, database, schema, index, function, user, role.
+	Object string `json:"object,omitempty"`
+	// Targets are the tables the statement reads or changes.
+	Targets []string `json:"targets,omitempty"`
+	// Where is set when a DELETE or UPDATE has a top-level WHERE, and
+	// Tautology when that WHERE is trivially true.
+	Where     bool `json:"where"`
+	Tautology bool `json:"tautology"`
+	// Parsed is set when a SQL parser accepted the statement.
+	Parsed bool `json:"parsed"`
 }
 
 // PathFact is one path an action touches.

@@ -6,6 +6,7 @@ package adapter
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/agentward/ward/event"
@@ -88,4 +89,39 @@ func depth(b []byte) int {
 		}
 	}
 	return deepest
+}
+
+// sqlArgs are the argument names SQL tools give their statement.
+var sqlArgs = [...]string{"sql", "query", "statement", "sql_query", "sqlQuery", "stmt", "command"}
+
+// SQLArgument returns the SQL an MCP tool is given, when the tool's server
+// or name says it talks to a database (sql, postgres, mysql, sqlite,
+// database, db, ...) and one of its arguments carries a statement.
+func SQLArgument(server, name string, args map[string]any) (string, bool) {
+	if !databaseTool(server) && !databaseTool(name) {
+		return "", false
+	}
+	for _, k := range sqlArgs {
+		if s, ok := args[k].(string); ok && s != "" {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// databaseTool reports whether a server or tool name names a database.
+func databaseTool(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range [...]string{"sql", "postgres", "mysql", "maria", "sqlite", "database", "duckdb",
+		"clickhouse", "snowflake", "bigquery", "supabase", "neon", "redshift", "cockroach", "oracle", "timescale", "turso"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+		if part == "db" || part == "pg" || part == "d1" || strings.HasSuffix(part, "db") && len(part) <= 8 {
+			return true
+		}
+	}
+	return false
 }

@@ -131,6 +131,9 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 	default:
 		if server, name, ok := SplitMCP(tool); ok {
 			a = event.Action{Kind: event.KindMCP, Server: server, Name: name, Arguments: in}
+			if q, ok := adapter.SQLArgument(server, name, in); ok {
+				a.Kind, a.SQL = event.KindSQL, q
+			}
 		} else {
 			a = event.Action{Kind: event.KindOther}
 		}
