@@ -14,6 +14,34 @@ type Facts struct {
 	// SQL holds the statements the SQL analyzer found, from a SQL tool or
 	// handed to a database client in a shell command.
 	SQL []SQLStatement `json:"sql,omitempty"`
+	// URLs holds every URL the action reaches, normalized and classified.
+	URLs []URLFact `json:"urls,omitempty"`
+}
+
+// URLFact is a URL as clients read it.
+type URLFact struct {
+	URL    string `json:"url"`
+	Scheme string `json:"scheme"`
+	// Host is lower-cased and percent-decoded, without a trailing dot.
+	Host string `json:"host"`
+	Port int    `json:"port,omitempty"`
+	// IP is the address the host is written as, normalized (2852039166
+	// and 0xA9FEA9FE are both 169.254.169.254); empty for names.
+	IP string `json:"ip,omitempty"`
+	// Classes say what the host is: metadata, loopback, private,
+	// link_local, cgnat, unspecified, reserved, internal, rebinding,
+	// public.
+	Classes []string `json:"classes"`
+	// DevPort is set when the port is one development servers use.
+	DevPort     bool   `json:"dev_port,omitempty"`
+	User        string `json:"user,omitempty"`
+	HasPassword bool   `json:"has_password,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Query       string `json:"query,omitempty"`
+	// Confusing is set when parsers would read the host differently
+	// (backslashes, several @); the most dangerous reading is kept.
+	Confusing bool   `json:"confusing,omitempty"`
+	Source    string `json:"source,omitempty"`
 }
 
 // SQLStatement is what the SQL analyzer learned about one statement.
