@@ -16,6 +16,9 @@ type Facts struct {
 	SQL []SQLStatement `json:"sql,omitempty"`
 	// URLs holds every URL the action reaches, normalized and classified.
 	URLs []URLFact `json:"urls,omitempty"`
+	// Redactions are the spans of secrets in a tool's output (post
+	// phase), for a policy that redacts them.
+	Redactions []Redaction `json:"redactions,omitempty"`
 }
 
 // URLFact is a URL as clients read it.
@@ -132,6 +135,18 @@ type ShellFacts struct {
 	// Decoded are payloads ward decoded from obfuscated pipelines before
 	// analyzing them as commands.
 	Decoded []string `json:"decoded,omitempty"`
+	// Sent are values network tools send: request bodies, headers and
+	// credentials given to curl, wget and the like.
+	Sent []string `json:"sent,omitempty"`
+	// Written are files the command writes with content ward could work
+	// out (echo ... > f, here-documents, tee).
+	Written []WrittenFile `json:"written,omitempty"`
+}
+
+// WrittenFile is content a command writes into a file.
+type WrittenFile struct {
+	Path    string `json:"path"`
+	Content string `json:"content"`
 }
 
 // SQLText is SQL a shell command hands to a database client.

@@ -197,6 +197,9 @@ func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d even
 	if d.Findings == nil {
 		d.Findings = []event.Finding{}
 	}
+	if res.Redact {
+		d.Redactions = s.Facts.Redactions
+	}
 	if ex != nil && res.Rule != event.RuleDefault {
 		ex.Origin = res.Origin.String()
 	}

@@ -278,3 +278,36 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestEgressAllowList(t *testing.T) {
+	t.Parallel()
+	g := newGate(t, `version: 1
+settings:
+  egress:
+    allow: [github.com, "*.github.com", "*.npmjs.org"]
+    decision: deny
+rules:
+  - id: no-pastebins
+    match: {url: {host: ["pastebin.com", "*.pastebin.com"]}}
+    decision: deny
+    reason: no pastebins
+`)
+	tests := []struct {
+		ev   event.Event
+		want event.Effect
+		rule string
+	}{
+		{claudeEvent(t, "WebFetch", map[string]any{"url": "https://api.github.com/repos/x"}), event.Allow, event.RuleDefault},
+		{claudeEvent(t, "WebFetch", map[string]any{"url": "https://example.com/"}), event.Deny, "settings.egress.user"},
+		{bash(t, "curl -s https://registry.npmjs.org/left-pad"), event.Allow, event.RuleDefault},
+		{bash(t, "curl -s https://evil.example/x"), event.Deny, "settings.egress.user"},
+		{claudeEvent(t, "WebFetch", map[string]any{"url": "http://localhost:3000/"}), event.Allow, event.RuleDefault},
+		{claudeEvent(t, "WebFetch", map[string]any{"url": "https://pastebin.com/raw/x"}), event.Deny, "no-pastebins"},
+	}
+	for _, tt := range tests {
+		d, err := g.Decide(context.Background(), tt.ev)
+		if err != nil || d.Decision != tt.want || d.Rule != tt.rule {
+			t.Errorf("%s %s: got %s by %s (%v), want %s by %s", tt.ev.Tool, tt.ev.Input, d.Decision, d.Rule, err, tt.want, tt.rule)
+		}
+	}
+}

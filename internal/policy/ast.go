@@ -83,6 +83,11 @@ type Settings struct {
 	// becomes a deny.
 	ApprovalTimeout    time.Duration
 	ApprovalTimeoutPos Pos
+	// Egress, when set, limits web requests to the listed hosts: requests
+	// to any other host get EgressDecision.
+	Egress         []string
+	EgressDecision event.Effect
+	EgressPos      Pos
 }
 
 // Rule is a rule as written.
@@ -109,8 +114,18 @@ type Match struct {
 	Phase   []event.Phase // default: pre and prompt
 	Command []string      // program name globs of a shell command
 	Path    *PathMatch
+	URL     *URLMatch
 	Finding []string // finding id globs
 	Label   []string // session labels
+	Pos     Pos
+}
+
+// URLMatch holds when one URL the action reaches has a host class in
+// Class, a host matching Host, and a host matching none of NotHost.
+type URLMatch struct {
+	Class   []string
+	Host    []string // host globs: "*.example.com", "api.github.com"
+	NotHost []string
 	Pos     Pos
 }
 

@@ -14,6 +14,7 @@ import (
 	"cel.dev/cel-go/cel"
 
 	"github.com/agentward/ward/event"
+	"github.com/agentward/ward/internal/analyze/netx"
 	"github.com/agentward/ward/internal/analyze/pathclass"
 	"github.com/agentward/ward/internal/policy/presets"
 )
@@ -103,6 +104,7 @@ type compiled struct {
 	phases    phaseSet
 	commands  []string
 	path      *pathMatcher
+	url       *urlMatcher
 	findings  []string
 	labels    []string
 	condOnce  sync.Once
@@ -298,6 +300,7 @@ func (c *compiler) merge(sources []Source) {
 		c.disable(lf)
 	}
 	c.settings(layers)
+	c.egressRules(layers)
 	c.checkDuplicates()
 }
 
@@ -600,6 +603,9 @@ func (c *compiler) matchers([]Source) {
 		if m.Path != nil {
 			cr.path = c.pathMatcher(m.Path)
 		}
+		if m.URL != nil {
+			cr.url = c.urlMatcher(m.URL)
+		}
 		if r.Severity == 0 {
 			cr.Rule = withSeverity(r)
 		}
@@ -641,6 +647,60 @@ func (c *compiler) pathMatcher(pm *PathMatch) *pathMatcher {
 		}
 	}
 	return &pathMatcher{classes: pm.Class, not: pm.Not, ops: pm.Op, recursive: pm.Recursive}
+}
+
+func (c *compiler) urlMatcher(um *URLMatch) *urlMatcher {
+	known := []string{netx.ClassMetadata, netx.ClassLoopback, netx.ClassPrivate, netx.ClassLinkLocal, netx.ClassCGNAT,
+		netx.ClassUnspecified, netx.ClassReserved, netx.ClassInternal, netx.ClassRebinding, netx.ClassPublic}
+	for _, cl := range um.Class {
+		if !slices.Contains(known, cl) {
+			c.errorf(CodeSchema, um.Pos, "match.url: unknown host class %q (known: %s)", cl, strings.Join(known, ", "))
+		}
+	}
+	c.globs(um.Host, um.Pos, "url.host")
+	c.globs(um.NotHost, um.Pos, "url.not_host")
+	return &urlMatcher{classes: um.Class, hosts: lower(um.Host), notHosts: lower(um.NotHost)}
+}
+
+func lower(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// egressRules turns each layer's egress allow-list into a rule: a web
+// request to a host off the list gets the layer's egress decision. Each
+// layer's list is its own rule, so stacked lists only narrow.
+func (c *compiler) egressRules(layers []layerFile) {
+	for _, lf := range layers {
+		for _, f := range append([]*File{lf.file}, c.presetFiles(lf)...) {
+			s := f.Settings
+			if s.Egress == nil {
+				continue
+			}
+			r := &Rule{
+				ID: "settings.egress." + lf.layer.String(), Pos: s.EgressPos, Decision: s.EgressDecision, Severity: event.Medium,
+				Reason: "Web requests may only reach the hosts the policy's egress list allows",
+				Match: Match{URL: &URLMatch{Pos: s.EgressPos, NotHost: s.Egress, Class: []string{
+					netx.ClassMetadata, netx.ClassPrivate, netx.ClassLinkLocal, netx.ClassCGNAT, netx.ClassUnspecified,
+					netx.ClassReserved, netx.ClassInternal, netx.ClassRebinding, netx.ClassPublic}}},
+			}
+			c.entries = append(c.entries, &entry{rule: r, file: f, layer: lf.layer, owners: 1 << lf.layer})
+		}
+	}
+}
+
+// presetFiles returns the files of the presets a layer brings in.
+func (c *compiler) presetFiles(lf layerFile) []*File {
+	var out []*File
+	for _, name := range c.presetNames(extendsOf(lf), 0) {
+		if f := c.files[presets.FileName(name)]; f != nil && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // conditions compiles every condition now when asked to.
@@ -772,6 +832,9 @@ func (ri RuleInfo) Describe() string {
 	add("command", m.Command)
 	if m.Path != nil {
 		parts = append(parts, "path ("+(&pathMatcher{classes: m.Path.Class, not: m.Path.Not, ops: m.Path.Op, recursive: m.Path.Recursive}).String()+")")
+	}
+	if m.URL != nil {
+		parts = append(parts, "url ("+(&urlMatcher{classes: m.URL.Class, hosts: m.URL.Host, notHosts: m.URL.NotHost}).String()+")")
 	}
 	add("finding", m.Finding)
 	add("label", m.Label)

@@ -50,6 +50,11 @@ func (r *compiled) never(opts LintOptions) []string {
 	if len(kinds) == 0 {
 		out = append(out, "no action kind fits both its tools and its kinds")
 	}
+	if r.url != nil && !slices.ContainsFunc(kinds, func(k event.Kind) bool {
+		return k == event.KindHTTP || k == event.KindShell || k == event.KindMCP || k == event.KindSQL
+	}) {
+		out = append(out, fmt.Sprintf("it matches URLs, but actions of kind %s carry none", kindsString(kinds)))
+	}
 	if r.path != nil && !slices.ContainsFunc(kinds, hasPaths) {
 		out = append(out, fmt.Sprintf("it matches paths, but actions of kind %s carry none", kindsString(kinds)))
 	}

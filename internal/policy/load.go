@@ -300,7 +300,11 @@ func (r *reader) topLevel(body ast.Node) {
 
 func (r *reader) settings(fl field) {
 	s := &r.file.Settings
-	for _, f := range r.mapping(fl.val, "settings", "on_error", "default", "approval_timeout") {
+	for _, f := range r.mapping(fl.val, "settings", "on_error", "default", "approval_timeout", "egress") {
+		if f.key == "egress" {
+			r.egress(f, s)
+			continue
+		}
 		v := r.str(f)
 		pos := r.pos(r.value(f.val))
 		switch f.key {
@@ -329,6 +333,28 @@ func (r *reader) settings(fl field) {
 			}
 			s.ApprovalTimeout, s.ApprovalTimeoutPos = d, pos
 		}
+	}
+}
+
+// egress reads settings.egress: {allow: [hosts], decision: ask|deny}.
+func (r *reader) egress(fl field, s *Settings) {
+	s.EgressPos = r.pos(r.value(fl.val))
+	s.EgressDecision = event.Ask
+	for _, f := range r.mapping(fl.val, "settings.egress", "allow", "decision") {
+		switch f.key {
+		case "allow":
+			s.Egress = r.strList(f)
+		case "decision":
+			e, err := event.ParseEffect(r.str(f))
+			if err != nil || e == event.Allow {
+				r.errorf(CodeSchema, r.pos(r.value(f.val)), "egress.decision: want ask or deny")
+				continue
+			}
+			s.EgressDecision = e
+		}
+	}
+	if s.Egress == nil {
+		r.errorf(CodeSchema, s.EgressPos, "egress needs allow: a list of hosts web requests may reach")
 	}
 }
 
@@ -423,7 +449,7 @@ func validID(id string) bool {
 
 func (r *reader) match(fl field) Match {
 	m := Match{Pos: r.pos(r.value(fl.val))}
-	for _, f := range r.mapping(fl.val, "match", "tool", "kind", "agent", "phase", "command", "path", "finding", "label") {
+	for _, f := range r.mapping(fl.val, "match", "tool", "kind", "agent", "phase", "command", "path", "url", "finding", "label") {
 		switch f.key {
 		case "tool":
 			m.Tool = r.strList(f)
@@ -449,6 +475,18 @@ func (r *reader) match(fl field) Match {
 			m.Command = r.strList(f)
 		case "path":
 			m.Path = r.pathMatch(f)
+		case "url":
+			m.URL = &URLMatch{Pos: r.pos(r.value(f.val))}
+			for _, g := range r.mapping(f.val, "match.url", "class", "host", "not_host") {
+				switch g.key {
+				case "class":
+					m.URL.Class = r.strList(g)
+				case "host":
+					m.URL.Host = r.strList(g)
+				case "not_host":
+					m.URL.NotHost = r.strList(g)
+				}
+			}
 		case "finding":
 			m.Finding = r.strList(f)
 		case "label":

@@ -151,6 +151,44 @@ func (m *pathMatcher) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// urlMatcher holds when one URL has a wanted host class, a host among
+// hosts, and a host among none of notHosts.
+type urlMatcher struct {
+	classes  []string
+	hosts    []string
+	notHosts []string
+}
+
+func (m *urlMatcher) match(urls []event.URLFact) (event.URLFact, bool) {
+	for _, u := range urls {
+		if len(m.classes) > 0 && !slices.ContainsFunc(u.Classes, func(c string) bool { return slices.Contains(m.classes, c) }) {
+			continue
+		}
+		if len(m.hosts) > 0 && !globMatch(m.hosts, u.Host) {
+			continue
+		}
+		if len(m.notHosts) > 0 && globMatch(m.notHosts, u.Host) {
+			continue
+		}
+		return u, true
+	}
+	return event.URLFact{}, false
+}
+
+func (m *urlMatcher) String() string {
+	var parts []string
+	if len(m.classes) > 0 {
+		parts = append(parts, "class "+strings.Join(m.classes, "|"))
+	}
+	if len(m.hosts) > 0 {
+		parts = append(parts, "host "+strings.Join(m.hosts, "|"))
+	}
+	if len(m.notHosts) > 0 {
+		parts = append(parts, "not host "+strings.Join(m.notHosts, "|"))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func globMatch(globs []string, s string) bool {
 	for _, g := range globs {
 		if globOne(g, s) {
@@ -257,6 +295,11 @@ func (r *compiled) match(in *Input) bool {
 			return false
 		}
 	}
+	if r.url != nil {
+		if _, ok := r.url.match(in.Facts.URLs); !ok {
+			return false
+		}
+	}
 	if len(r.findings) > 0 {
 		if _, ok := matchFinding(r.findings, in.Findings); !ok {
 			return false
@@ -303,6 +346,13 @@ func (r *compiled) describe(in *Input) (evidence []string, why string) {
 			op += " -r"
 		}
 		evidence = append(evidence, fmt.Sprintf("%s %s [%s]", op, p.Path, strings.Join(p.Classes, " ")))
+	}
+	if r.url != nil {
+		u, ok := r.url.match(in.Facts.URLs)
+		if !ok {
+			return nil, fmt.Sprintf("no URL has %s", r.url)
+		}
+		evidence = append(evidence, fmt.Sprintf("url %s [%s]", u.URL, strings.Join(u.Classes, " ")))
 	}
 	if len(r.findings) > 0 {
 		f, ok := matchFinding(r.findings, in.Findings)

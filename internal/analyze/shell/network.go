@@ -27,9 +27,14 @@ func (w *walker) httpClient(name string, rest []arg, in flow) {
 			if hasValue {
 				w.uploadValue(value, in, name)
 			}
-		case "-d", "--data", "--data-binary", "--data-ascii", "--data-raw", "--data-urlencode", "--json":
+		case "-d", "--data", "--data-binary", "--data-ascii", "--data-raw", "--data-urlencode", "--json", "--post-data", "--body-data":
 			if hasValue {
 				w.dataValue(value, in, name, flag == "--data-raw")
+				w.sentValue(value)
+			}
+		case "-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user", "--http-user", "--http-password", "--password":
+			if hasValue {
+				w.sentValue(value)
 			}
 		case "-F", "--form", "--form-string":
 			if hasValue && flag != "--form-string" {
@@ -55,6 +60,18 @@ func (w *walker) httpClient(name string, rest []arg, in flow) {
 				w.find(FindingIndirectExec, name+" runs a command when a download ends", flag+"="+value.val)
 			}
 		}
+	}
+}
+
+// sentValue records a literal value a network tool sends, for the secret
+// scanner.
+func (w *walker) sentValue(v arg) {
+	if v.dyn || v.val == "" || strings.HasPrefix(v.val, "@") {
+		return
+	}
+	sent := &w.s.Facts.Shell.Sent
+	if len(*sent) < 32 {
+		*sent = append(*sent, v.val)
 	}
 }
 

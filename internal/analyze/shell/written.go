@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/agentward/ward/event"
 )
 
 // maxWritten bounds the files whose written content is remembered.
@@ -45,6 +47,9 @@ func (w *walker) wrote(target, text string, appending bool) {
 	}
 	if _, known := w.written[key]; (known || len(w.written) < maxWritten) && len(text) <= MaxText {
 		w.written[key] = text
+	}
+	if files := &w.s.Facts.Shell.Written; len(*files) < maxWritten && len(text) <= 64<<10 {
+		*files = append(*files, event.WrittenFile{Path: key, Content: text})
 	}
 	if shellInContent(text) {
 		w.find(FindingWrittenShell, "a file is written with code that starts a shell", target)
