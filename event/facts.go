@@ -135,9 +135,15 @@ type ShellFacts struct {
 	// Decoded are payloads ward decoded from obfuscated pipelines before
 	// analyzing them as commands.
 	Decoded []string `json:"decoded,omitempty"`
-	// Sent are values network tools send: request bodies, headers and
-	// credentials given to curl, wget and the like.
+	// Sent are values network tools send as data: request bodies, form
+	// fields and headers other than authentication headers.
 	Sent []string `json:"sent,omitempty"`
+	// Auth are credentials network tools present to the hosts they
+	// connect to: authentication headers, and credential flags written
+	// with the tool and flag ("curl -u user:password"). Whether one
+	// leaks depends on where it goes, which the content analyzer judges
+	// against the command's URLs.
+	Auth []string `json:"auth,omitempty"`
 	// Written are files the command writes with content ward could work
 	// out (echo ... > f, here-documents, tee).
 	Written []WrittenFile `json:"written,omitempty"`

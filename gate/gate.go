@@ -14,6 +14,7 @@ import (
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/adapter"
 	"github.com/agentward/ward/internal/analyze"
+	"github.com/agentward/ward/internal/analyze/content"
 	"github.com/agentward/ward/internal/analyze/netx"
 	"github.com/agentward/ward/internal/analyze/pathclass"
 	"github.com/agentward/ward/internal/analyze/shell"
@@ -98,7 +99,7 @@ func New(opts Options) (*Gate, error) {
 	opts.WardHome = filepath.Clean(opts.WardHome)
 	g := &Gate{
 		opts:     opts,
-		registry: analyze.NewRegistry(analyze.ToolPaths{}, shell.Analyzer{}, sqlstmt.Analyzer{}, netx.Analyzer{}, analyze.Classify{}),
+		registry: analyze.NewRegistry(analyze.ToolPaths{}, shell.Analyzer{}, sqlstmt.Analyzer{}, netx.Analyzer{}, analyze.Classify{}, content.New()),
 		ws:       newWorkspaceCache(opts.Workspace),
 	}
 	g.policies = newPolicyCache(g.baseSources, !opts.NoProjectPolicy && opts.Policy == nil, opts.EagerConditions)

@@ -599,8 +599,8 @@ func (r *reader) example(n ast.Node, want event.Effect) (Example, bool) {
 			ex.Labels = r.strList(f)
 		}
 	}
-	if ex.Tool == "" {
-		r.errorf(CodeSchema, ex.Pos, "an example needs a tool, like {tool: Bash, input: {command: \"ls\"}}")
+	if ex.Tool == "" && ex.Phase != event.PhasePrompt {
+		r.errorf(CodeSchema, ex.Pos, "an example needs a tool (or phase: prompt), like {tool: Bash, input: {command: \"ls\"}}")
 		return ex, false
 	}
 	return ex, true

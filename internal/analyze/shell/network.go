@@ -32,9 +32,17 @@ func (w *walker) httpClient(name string, rest []arg, in flow) {
 				w.dataValue(value, in, name, flag == "--data-raw")
 				w.sentValue(value)
 			}
-		case "-H", "--header", "-u", "--user", "--oauth2-bearer", "--proxy-user", "--http-user", "--http-password", "--password":
+		case "-H", "--header":
 			if hasValue {
-				w.sentValue(value)
+				w.headerValue(value, name)
+			}
+		case "-u", "--user", "--oauth2-bearer", "--proxy-user", "--http-user", "--http-password", "--password":
+			if hasValue {
+				// Kept with the flag, which tells the secret scanner
+				// what the value is (curl -u user:password).
+				v := value
+				v.val = name + " " + flag + " " + v.val
+				w.authValue(v, name)
 			}
 		case "-F", "--form", "--form-string":
 			if hasValue && flag != "--form-string" {
@@ -73,6 +81,48 @@ func (w *walker) sentValue(v arg) {
 	if len(*sent) < 32 {
 		*sent = append(*sent, v.val)
 	}
+}
+
+// headerValue records a header a network tool sends: authentication
+// headers as credentials, others as data.
+func (w *walker) headerValue(v arg, tool string) {
+	name, _, _ := strings.Cut(v.val, ":")
+	if !AuthHeader(strings.TrimSpace(name)) {
+		w.sentValue(v)
+		return
+	}
+	w.authValue(v, tool)
+}
+
+// authValue records a credential a network tool presents to the hosts it
+// connects to. A credential read from a file at run time
+// (-u "me:$(cat ~/.netrc)") is a flow like any other data sent.
+func (w *walker) authValue(v arg, tool string) {
+	if v.dyn {
+		w.sent(w.argFlow(v), tool)
+		return
+	}
+	auth := &w.s.Facts.Shell.Auth
+	if v.val != "" && len(*auth) < 32 {
+		*auth = append(*auth, v.val)
+	}
+}
+
+// AuthHeader reports whether an HTTP header carries a credential for the
+// host the request goes to: Authorization, cookies, and the API key and
+// token headers services define (X-Api-Key, PRIVATE-TOKEN, ...).
+func AuthHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "proxy-authorization", "cookie":
+		return true
+	}
+	for _, part := range []string{"token", "api-key", "apikey", "api_key", "auth", "key", "secret", "password", "session"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitFlag returns the flag at i and its value, written as "-X value",

