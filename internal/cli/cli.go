@@ -104,6 +104,7 @@ and decides allow, deny or ask under a policy you can read and test.`,
 		newEvalCmd(g, st),
 		newExplainCmd(g, st),
 		newPolicyCmd(g, st),
+		newScanCmd(st),
 		newVersionCmd(st),
 	)
 	return root
