@@ -79,6 +79,18 @@ func (r *reader) yamlError(err error) {
 }
 
 func (r *reader) pos(n ast.Node) Pos {
+	if d, ok := n.(*ast.DocumentNode); ok {
+		// A document's GetToken is its body's, and an empty document
+		// has none: use its "---" marker.
+		switch {
+		case d == nil:
+			return Pos{File: r.file.Name}
+		case d.Start != nil:
+			return Pos{File: r.file.Name, Line: d.Start.Position.Line, Col: d.Start.Position.Column}
+		case d.Body == nil:
+			return Pos{File: r.file.Name}
+		}
+	}
 	if n == nil || n.GetToken() == nil {
 		return Pos{File: r.file.Name}
 	}
