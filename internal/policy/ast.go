@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/agentward/ward/event"
@@ -101,8 +102,43 @@ type Rule struct {
 	Reason   string
 	Severity event.Severity
 	Examples []Example
+	// Limit makes the rule a limit: it decides only when the events it
+	// matches come too often or repeat.
+	Limit *Limit
 
 	whenSpan span // where the condition's text sits in the file
+}
+
+// Limit bounds how often the events a rule matches may happen. It is
+// either a rate (Rate events per Per, counted by Scope) or a loop bound
+// (the same action Repeat times within Within, in one session).
+type Limit struct {
+	Rate   int
+	Per    time.Duration
+	Scope  string
+	Repeat int
+	Within time.Duration
+	Pos    Pos
+}
+
+// The scopes a rate is counted by.
+const (
+	ScopeSession = "session"
+	ScopeAgent   = "agent"
+	ScopeTool    = "tool"
+	ScopeKind    = "kind"
+	ScopeRule    = "rule" // the rule that decided the event
+	ScopeGlobal  = "global"
+)
+
+var scopes = []string{ScopeSession, ScopeAgent, ScopeTool, ScopeKind, ScopeRule, ScopeGlobal}
+
+// String writes a limit the way a policy file does.
+func (l *Limit) String() string {
+	if l.Repeat > 0 {
+		return fmt.Sprintf("the same action %d times within %s", l.Repeat, l.Within)
+	}
+	return fmt.Sprintf("%d per %s by %s", l.Rate, l.Per, l.Scope)
 }
 
 // Match holds a rule's built-in matchers. Every matcher given must hold;
@@ -182,4 +218,9 @@ type ToolPolicy struct {
 	Call    string
 	CallPos Pos
 	Result  []Ref
+	// Sink, when set, says whether the tool sends data out of the
+	// session (messages, e-mail, uploads), overriding ward's guess from
+	// its name.
+	Sink    *bool
+	SinkPos Pos
 }

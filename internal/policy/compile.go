@@ -42,6 +42,7 @@ type Options struct {
 // layer, merged, ready to decide. It is safe for concurrent use.
 type Policy struct {
 	rules    []*compiled // in precedence order
+	limits   []*compiled // rules with a limit, in precedence order
 	index    kindIndex
 	tools    []*toolEntry
 	Settings Settings
@@ -429,6 +430,10 @@ func (c *compiler) layerTools(lf layerFile) {
 				}
 				return false
 			})
+			if cp.Sink != nil && !*cp.Sink {
+				c.warnf(cp.SinkPos, "tools[%q]: a project layer cannot say a tool is not a sink; ignored", t.Pattern)
+				cp.Sink = nil
+			}
 			t = &cp
 		}
 		c.tools = append(c.tools, &toolEntry{t, lf.layer, lf.file})
@@ -759,6 +764,14 @@ func (c *compiler) order([]Source) {
 			cmp.Compare(a.order, b.order),
 		)
 	})
+	// Limits decide only when exceeded, which the caller finds out from
+	// the session store; they are kept apart from the rules Eval tries.
+	for _, r := range c.pol.rules {
+		if r.Limit != nil {
+			c.pol.limits = append(c.pol.limits, r)
+		}
+	}
+	c.pol.rules = slices.DeleteFunc(c.pol.rules, func(r *compiled) bool { return r.Limit != nil })
 	for i, r := range c.pol.rules {
 		r.order = i
 	}
@@ -799,11 +812,12 @@ type RuleInfo struct {
 	Synthetic bool
 }
 
-// Rules returns the rules of the effective policy in precedence order.
+// Rules returns the rules of the effective policy in precedence order,
+// then its limits.
 func (p *Policy) Rules() []RuleInfo {
-	out := make([]RuleInfo, len(p.rules))
-	for i, r := range p.rules {
-		out[i] = RuleInfo{Rule: r.Rule, Origin: r.Origin, Synthetic: r.synthetic}
+	out := make([]RuleInfo, 0, len(p.rules)+len(p.limits))
+	for _, r := range append(slices.Clip(p.rules), p.limits...) {
+		out = append(out, RuleInfo{Rule: r.Rule, Origin: r.Origin, Synthetic: r.synthetic})
 	}
 	return out
 }
@@ -840,6 +854,9 @@ func (ri RuleInfo) Describe() string {
 	add("label", m.Label)
 	if ri.When != "" {
 		parts = append(parts, "when "+strings.Join(strings.Fields(ri.When), " "))
+	}
+	if ri.Limit != nil {
+		parts = append(parts, "limit "+ri.Limit.String())
 	}
 	if len(parts) == 0 {
 		return "every action"

@@ -602,3 +602,70 @@ rules:
 		t.Errorf("lint flagged a rule that can match: %v", errs)
 	}
 }
+
+// Limit rules never decide in Eval; Limits returns the ones an event
+// matches, and disable and layers treat them like other rules.
+func TestLimitRules(t *testing.T) {
+	p := mustLayers(t, map[policy.Layer]string{policy.LayerUser: `version: 1
+extends: []
+rules:
+  - id: shell-rate
+    match: {kind: shell}
+    limit: {rate: 2/min, per: agent}
+    decision: deny
+    reason: too many
+  - id: loop
+    limit: {repeat: 3, within: 1m}
+    decision: ask
+    reason: loop
+    when: event.tool != "Read"
+`})
+	in := shellInput("ls")
+	if res := eval(t, p, in); res.Rule == "shell-rate" || res.Rule == "loop" {
+		t.Errorf("a limit rule decided in Eval: %s", res.Rule)
+	}
+	got, err := p.Limits(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range got {
+		ids = append(ids, l.ID)
+	}
+	if !slices.Equal(ids, []string{"shell-rate", "loop"}) {
+		t.Errorf("limits for a shell command: %v, want shell-rate and loop", ids)
+	}
+	if l := got[0].Limit; l.Rate != 2 || l.Per != time.Minute || l.Scope != policy.ScopeAgent {
+		t.Errorf("shell-rate limit read as %+v", l)
+	}
+	got, _ = p.Limits(context.Background(), toolInput("Read", event.KindFileRead))
+	if len(got) != 0 {
+		t.Errorf("limits for a Read: %d, want none (kind and condition exclude them)", len(got))
+	}
+}
+
+func TestSinkToolPolicy(t *testing.T) {
+	p := mustLayers(t, map[policy.Layer]string{
+		policy.LayerUser:    "version: 1\ntools:\n  \"mcp__a__*\": {sink: false}\n  mcp__b__x: {sink: true}\n",
+		policy.LayerProject: "version: 1\ntools:\n  mcp__a__post: {sink: true}\n  mcp__c__x: {sink: false}\n",
+	})
+	for _, tc := range []struct {
+		tool      string
+		sink, set bool
+		why       string
+	}{
+		{"mcp__a__read", false, true, "the user says the server's tools are not sinks"},
+		{"mcp__a__post", true, true, "the project says this one is: a sink anywhere is a sink"},
+		{"mcp__b__x", true, true, "the user says it is"},
+		{"mcp__c__x", false, false, "a project layer cannot say a tool is not a sink"},
+		{"Bash", false, false, "no policy"},
+	} {
+		sink, set := p.Sink(tc.tool)
+		if sink != tc.sink || set != tc.set {
+			t.Errorf("%s: sink=%v set=%v, want %v %v (%s)", tc.tool, sink, set, tc.sink, tc.set, tc.why)
+		}
+	}
+	if !hasWarning(p, "cannot say a tool is not a sink") {
+		t.Errorf("no warning for the project layer's sink: false; warnings: %v", p.Warnings)
+	}
+}

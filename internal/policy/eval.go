@@ -30,6 +30,9 @@ type Result struct {
 	Labels []string
 	// Redact asks for secrets in the output to be hidden (post phase).
 	Redact bool
+	// Trusted is set when a result policy marks the tool's output
+	// trusted (post phase), which overrides ward's own untrusted label.
+	Trusted bool
 	// Trace has one entry per rule, in precedence order, when asked for.
 	Trace []event.RuleResult
 }
@@ -156,14 +159,15 @@ func (p *Policy) result(in *Input, winner *compiled) Result {
 		res.Evidence, _ = winner.describe(in)
 	}
 	if in.Event.Phase == event.PhasePost {
-		res.Labels, res.Redact = p.resultPolicies(in.Event.Tool)
+		res.Labels, res.Trusted, res.Redact = p.ResultPolicies(in.Event.Tool)
 	}
 	return res
 }
 
-// resultPolicies applies the per-tool result policies of a tool.
-func (p *Policy) resultPolicies(tool string) (labels []string, redact bool) {
-	trusted := false
+// ResultPolicies applies the per-tool result policies of a tool: the
+// labels its results add, whether they are marked trusted, and whether
+// secrets in them are redacted.
+func (p *Policy) ResultPolicies(tool string) (labels []string, trusted, redact bool) {
 	for _, t := range p.tools {
 		if !globMatch([]string{t.Pattern}, tool) {
 			continue
@@ -184,7 +188,41 @@ func (p *Policy) resultPolicies(tool string) (labels []string, redact bool) {
 	if trusted {
 		labels = slices.DeleteFunc(labels, func(l string) bool { return l == "untrusted" })
 	}
-	return labels, redact
+	return labels, trusted, redact
+}
+
+// Sink says whether per-tool policies call a tool a sink: set is false
+// when none says. A tool any policy calls a sink is one.
+func (p *Policy) Sink(tool string) (sink, set bool) {
+	for _, t := range p.tools {
+		if t.Sink == nil || !globMatch([]string{t.Pattern}, tool) {
+			continue
+		}
+		set = true
+		sink = sink || *t.Sink
+	}
+	return sink, set
+}
+
+// Limits returns the limit rules that match in, in precedence order. The
+// caller counts the event against each and applies the decision of the
+// first one exceeded.
+func (p *Policy) Limits(ctx context.Context, in *Input) ([]RuleInfo, error) {
+	var out []RuleInfo
+	act := activation{in: in}
+	for _, r := range p.limits {
+		if !r.match(in) {
+			continue
+		}
+		ok, err := p.holds(ctx, r, &act)
+		if err != nil {
+			return nil, fmt.Errorf("limit %s: %w", r.ID, err)
+		}
+		if ok {
+			out = append(out, RuleInfo{Rule: r.Rule, Origin: r.Origin})
+		}
+	}
+	return out, nil
 }
 
 func appendUnique(list []string, s string) []string {

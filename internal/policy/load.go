@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -389,7 +390,7 @@ func (r *reader) rules(fl field) {
 
 func (r *reader) rule(n ast.Node) *Rule {
 	rule := &Rule{Pos: r.pos(r.value(n))}
-	fields := r.mapping(n, "a rule", "id", "match", "when", "decision", "reason", "severity", "examples")
+	fields := r.mapping(n, "a rule", "id", "match", "when", "decision", "reason", "severity", "examples", "limit")
 	if fields == nil {
 		return nil
 	}
@@ -423,7 +424,12 @@ func (r *reader) rule(n ast.Node) *Rule {
 			rule.Severity = s
 		case "examples":
 			rule.Examples = r.examples(f)
+		case "limit":
+			rule.Limit = r.limit(f)
 		}
+	}
+	if rule.Limit != nil {
+		r.checkLimitRule(rule)
 	}
 	if rule.ID == "" {
 		r.errorf(CodeSchema, rule.Pos, "a rule needs an id")
@@ -435,6 +441,95 @@ func (r *reader) rule(n ast.Node) *Rule {
 		r.errorf(CodeSchema, rule.Pos, "rule %q needs a reason: it is what the agent and the person are told", rule.ID)
 	}
 	return rule
+}
+
+// limit reads a rule's limit: {rate: 20/min, per: session} or
+// {repeat: 5, within: 2m}.
+func (r *reader) limit(fl field) *Limit {
+	l := &Limit{Pos: r.pos(r.value(fl.val)), Scope: ScopeSession}
+	scopeSet, errsBefore := false, len(r.errs)
+	for _, f := range r.mapping(fl.val, "limit", "rate", "per", "repeat", "within") {
+		pos := r.pos(r.value(f.val))
+		v, _ := r.scalar(f.val)
+		switch f.key {
+		case "rate":
+			n, per, err := parseRate(v)
+			if err != nil {
+				r.errorf(CodeSchema, pos, "limit.rate: %v", err)
+			}
+			l.Rate, l.Per = n, per
+		case "per":
+			l.Scope, scopeSet = v, true
+			if !contains(scopes, v) {
+				r.errorf(CodeSchema, pos, "limit.per: unknown scope %q (known: %s)", v, strings.Join(scopes, ", "))
+			}
+		case "repeat":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 2 || n > maxLimitCount {
+				r.errorf(CodeSchema, pos, "limit.repeat: want a whole number from 2 to %d, not %q", maxLimitCount, v)
+			}
+			l.Repeat = n
+		case "within":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 || d > maxLimitWindow {
+				r.errorf(CodeSchema, pos, "limit.within: want a duration up to %s such as 2m, not %q", maxLimitWindow, v)
+			}
+			l.Within = d
+		}
+	}
+	switch {
+	case l.Rate > 0 && l.Repeat > 0:
+		r.errorf(CodeSchema, l.Pos, "a limit is either a rate or a repeat bound, not both")
+	case l.Repeat > 0 && l.Within == 0:
+		r.errorf(CodeSchema, l.Pos, "limit.repeat needs within: the window the repeats are counted in")
+	case l.Repeat > 0 && scopeSet:
+		r.errorf(CodeSchema, l.Pos, "limit.per applies to rates; repeats are counted in one session")
+	case l.Rate == 0 && l.Repeat == 0 && len(r.errs) == errsBefore:
+		r.errorf(CodeSchema, l.Pos, "a limit needs rate (such as 20/min) or repeat and within")
+	}
+	return l
+}
+
+// Bounds on limits.
+const (
+	maxLimitCount  = 1_000_000
+	maxLimitWindow = 7 * 24 * time.Hour
+)
+
+// parseRate reads "20/min", "500/hour", "3/10s".
+func parseRate(s string) (int, time.Duration, error) {
+	num, unit, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), "/")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 || n > maxLimitCount {
+		return 0, 0, fmt.Errorf("want N/unit such as 20/min or 500/hour, with N from 1 to %d, not %q", maxLimitCount, s)
+	}
+	units := map[string]time.Duration{
+		"s": time.Second, "sec": time.Second, "second": time.Second,
+		"m": time.Minute, "min": time.Minute, "minute": time.Minute,
+		"h": time.Hour, "hour": time.Hour, "d": 24 * time.Hour, "day": 24 * time.Hour,
+	}
+	per, known := units[unit]
+	if !known {
+		per, err = time.ParseDuration(unit)
+		if err != nil || per <= 0 {
+			return 0, 0, fmt.Errorf("unknown unit %q in %q (use s, min, hour, day or a duration such as 10s)", unit, s)
+		}
+	}
+	if per > maxLimitWindow {
+		return 0, 0, fmt.Errorf("the period of %q is over %s", s, maxLimitWindow)
+	}
+	return n, per, nil
+}
+
+// checkLimitRule checks what a limit rule may say: it asks or denies when
+// exceeded, and has no examples, since one event cannot show a rate.
+func (r *reader) checkLimitRule(rule *Rule) {
+	if rule.Decision == event.Allow {
+		r.errorf(CodeSchema, rule.Limit.Pos, "limit: a limit's decision is ask or deny; allow would never change anything")
+	}
+	if len(rule.Examples) > 0 {
+		r.errorf(CodeSchema, rule.Limit.Pos, "limit: a limit rule has no examples; test it with a sequence of events (ward eval --record)")
+	}
 }
 
 // hasError reports whether an error mentioning field was already reported
@@ -621,8 +716,15 @@ func (r *reader) example(n ast.Node, want event.Effect) (Example, bool) {
 func (r *reader) tools(fl field) {
 	for _, f := range r.mapping(fl.val, "tools") {
 		tp := &ToolPolicy{Pattern: f.key, Pos: f.pos}
-		for _, g := range r.mapping(f.val, "a tool policy", "call", "result") {
+		for _, g := range r.mapping(f.val, "a tool policy", "call", "result", "sink") {
 			switch g.key {
+			case "sink":
+				v, _ := r.scalar(g.val)
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					r.errorf(CodeSchema, r.pos(r.value(g.val)), "sink: want true or false, not %q", v)
+				}
+				tp.Sink, tp.SinkPos = &b, r.pos(r.value(g.val))
 			case "call":
 				tp.Call = r.str(g)
 				tp.CallPos = r.pos(r.value(g.val))

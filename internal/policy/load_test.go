@@ -98,6 +98,46 @@ func TestParseErrors(t *testing.T) {
 			code: policy.CodeSchema, line: 7, msg: "needs a tool",
 		},
 		{
+			name: "limit with both rate and repeat",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5/min, repeat: 3, within: 1m}\n    decision: ask\n    reason: r\n",
+			code: policy.CodeSchema, line: 4, msg: "either a rate or a repeat bound",
+		},
+		{
+			name: "limit rate without a unit",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5}\n    decision: ask\n    reason: r\n",
+			code: policy.CodeSchema, line: 4, msg: "limit.rate: want N/unit",
+		},
+		{
+			name: "limit rate with an unknown unit",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5/fortnight}\n    decision: ask\n    reason: r\n",
+			code: policy.CodeSchema, line: 4, msg: `unknown unit "fortnight"`,
+		},
+		{
+			name: "limit with an unknown scope",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5/min, per: project}\n    decision: ask\n    reason: r\n",
+			code: policy.CodeSchema, line: 4, msg: `unknown scope "project"`,
+		},
+		{
+			name: "repeat without a window",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {repeat: 5}\n    decision: ask\n    reason: r\n",
+			code: policy.CodeSchema, line: 4, msg: "needs within",
+		},
+		{
+			name: "a limit that allows",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5/min}\n    decision: allow\n",
+			code: policy.CodeSchema, line: 4, msg: "ask or deny",
+		},
+		{
+			name: "a limit with examples",
+			src:  "version: 1\nrules:\n  - id: a\n    limit: {rate: 5/min}\n    decision: ask\n    reason: r\n    examples:\n      ask: [{tool: Bash, input: {command: ls}}]\n",
+			code: policy.CodeSchema, line: 4, msg: "no examples",
+		},
+		{
+			name: "sink that is not a boolean",
+			src:  "version: 1\ntools:\n  Bash: {sink: maybe}\n",
+			code: policy.CodeSchema, line: 3, msg: "sink: want true or false",
+		},
+		{
 			name: "aliases are refused",
 			src:  "version: 1\nx: &a 1\n",
 			code: policy.CodeSchema, line: 2, msg: `unknown field "x"`,
