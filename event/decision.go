@@ -17,6 +17,15 @@ type Decision struct {
 	// Redact asks the adapter to hide these spans of the output.
 	Redactions []Redaction `json:"redactions,omitempty"`
 	EventID    string      `json:"event_id,omitempty"`
+	// Session is the session the decision was recorded in; with
+	// sessions off it is empty.
+	Session string `json:"session,omitempty"`
+	// Stop tells the agent to stop working altogether (a person killed
+	// the session); adapters map it to their agent's nearest equivalent.
+	Stop bool `json:"stop,omitempty"`
+	// Notes are things the person should know about how the decision was
+	// made, such as a session id ward had to make up.
+	Notes []string `json:"notes,omitempty"`
 	// Policy is the digest of the effective policy that decided.
 	Policy    string `json:"policy,omitempty"`
 	LatencyUS int64  `json:"latency_us"`
@@ -27,6 +36,8 @@ const (
 	RuleDefault       = "ward.default"
 	RuleInternalError = "ward.internal_error"
 	RuleInvalidInput  = "ward.invalid_input"
+	RuleSessionStop   = "ward.session_stopped"
+	RuleSessionKill   = "ward.session_killed"
 )
 
 // Finding is something an analyzer noticed about an event.

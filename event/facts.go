@@ -19,6 +19,10 @@ type Facts struct {
 	// Redactions are the spans of secrets in a tool's output (post
 	// phase), for a policy that redacts them.
 	Redactions []Redaction `json:"redactions,omitempty"`
+	// OutputValues are the spans of personal data in a tool's output
+	// (post phase). When the output is private, the session remembers
+	// their fingerprints.
+	OutputValues []Redaction `json:"output_values,omitempty"`
 }
 
 // URLFact is a URL as clients read it.

@@ -212,6 +212,9 @@ func (a *Analyzer) scan(s *analyze.Subject, sf surface) {
 		}
 	}
 	if sf.kind == output {
+		for _, m := range a.pii.Scan(sf.text) {
+			s.Facts.OutputValues = append(s.Facts.OutputValues, event.Redaction{Start: m.Start, End: m.End, ID: m.ID})
+		}
 		var marks []string
 		for _, m := range a.inject.Scan(sf.text) {
 			if m.Confidence < InjectionThreshold {
