@@ -15,11 +15,13 @@ import (
 	"github.com/agentward/ward/internal/adapter"
 	"github.com/agentward/ward/internal/analyze"
 	"github.com/agentward/ward/internal/analyze/content"
+	"github.com/agentward/ward/internal/analyze/flow"
 	"github.com/agentward/ward/internal/analyze/netx"
 	"github.com/agentward/ward/internal/analyze/pathclass"
 	"github.com/agentward/ward/internal/analyze/shell"
 	"github.com/agentward/ward/internal/analyze/sqlstmt"
 	"github.com/agentward/ward/internal/policy"
+	"github.com/agentward/ward/session"
 )
 
 // Options configure a Gate. The zero value is ready to use: it reads the
@@ -48,9 +50,16 @@ type Options struct {
 	// loads instead of when an event first reaches it.
 	EagerConditions bool
 
-	// Sessions gives the labels of a session; nil means sessions have no
-	// labels.
+	// Store keeps sessions: their labels, fingerprints of values seen in
+	// outputs, rate and loop counters, decisions, and whether a person
+	// stopped them. With a store every decision reads and writes it; nil
+	// means ward remembers nothing between decisions.
+	Store session.Store
+	// Sessions gives the labels of a session when there is no Store (as
+	// policy tests do); nil means sessions have no labels.
 	Sessions SessionState
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 	// Workspace finds the project root for a working directory; nil means
 	// the nearest directory holding .git, or the directory itself.
 	Workspace func(cwd string) string
@@ -99,7 +108,7 @@ func New(opts Options) (*Gate, error) {
 	opts.WardHome = filepath.Clean(opts.WardHome)
 	g := &Gate{
 		opts:     opts,
-		registry: analyze.NewRegistry(analyze.ToolPaths{}, shell.Analyzer{}, sqlstmt.Analyzer{}, netx.Analyzer{}, analyze.Classify{}, content.New()),
+		registry: analyze.NewRegistry(analyze.ToolPaths{}, shell.Analyzer{}, sqlstmt.Analyzer{}, netx.Analyzer{}, analyze.Classify{}, content.New(), flow.Sinks{}),
 		ws:       newWorkspaceCache(opts.Workspace),
 	}
 	g.policies = newPolicyCache(g.baseSources, !opts.NoProjectPolicy && opts.Policy == nil, opts.EagerConditions)
@@ -158,6 +167,17 @@ func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d even
 	if ev.ID == "" {
 		ev.ID = eventID(&ev)
 	}
+	var notes []string
+	if ev.Session == "" && g.opts.Store != nil {
+		ev.Session = syntheticSession(&ev)
+		notes = append(notes, "the agent gave no session id; ward uses "+ev.Session+", made from the agent and working directory")
+	}
+	defer func() {
+		d.Notes = append(d.Notes, notes...)
+		if g.opts.Store != nil {
+			d.Session = ev.Session
+		}
+	}()
 	if err := validate(&ev); err != nil {
 		return g.fail(nil, &ev, event.RuleInvalidInput, "invalid_input: "+err.Error()), nil, err
 	}
@@ -170,17 +190,36 @@ func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d even
 	if err := g.registry.Run(ctx, s); err != nil {
 		return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), nil, err
 	}
+	overrideSink(pol, s)
 	in := &policy.Input{Event: &ev, Facts: &s.Facts, Findings: s.Findings}
+	if g.opts.Store != nil {
+		d, ex, err = g.decideInSession(ctx, s, pol, in, explain)
+		if err != nil {
+			return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), ex, err
+		}
+		return d, ex, nil
+	}
 	if g.opts.Sessions != nil && ev.Session != "" {
 		if in.Labels, err = g.opts.Sessions.Labels(ctx, ev.Session); err != nil {
 			err = fmt.Errorf("reading session %s: %w", ev.Session, err)
 			return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), nil, err
 		}
 	}
+	d, ex, err = g.evaluate(ctx, pol, in, s, explain)
+	if err != nil {
+		return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), ex, err
+	}
+	return d, ex, nil
+}
+
+// evaluate runs the policy over an analyzed event and builds the
+// decision.
+func (g *Gate) evaluate(ctx context.Context, pol *policy.Policy, in *policy.Input, s *analyze.Subject, explain bool) (d event.Decision, ex *Explanation, err error) {
+	ev := in.Event
 	var res policy.Result
 	if explain {
 		res, err = pol.Explain(ctx, in)
-		ex = &Explanation{Event: ev, Facts: s.Facts, Findings: s.Findings, Labels: in.Labels, Rules: res.Trace}
+		ex = &Explanation{Event: *ev, Facts: s.Facts, Findings: s.Findings, Labels: in.Labels, Rules: res.Trace}
 	} else {
 		res, err = pol.Eval(ctx, in)
 	}
@@ -188,7 +227,7 @@ func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d even
 		err = ctx.Err() // a decision reached after the deadline is not trusted
 	}
 	if err != nil {
-		return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), ex, err
+		return d, ex, err
 	}
 	d = event.Decision{
 		Decision: res.Effect, Rule: res.Rule, Reason: res.Reason, Severity: res.Severity,
