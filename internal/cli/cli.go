@@ -105,6 +105,7 @@ and decides allow, deny or ask under a policy you can read and test.`,
 		newExplainCmd(g, st),
 		newPolicyCmd(g, st),
 		newScanCmd(st),
+		newSessionCmd(st),
 		newVersionCmd(st),
 	)
 	return root

@@ -21,13 +21,16 @@ import (
 func newEvalCmd(g *globals, st Streams) *cobra.Command {
 	var agent string
 	var timeout time.Duration
+	var record bool
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Decide on a stream of agent payloads, one JSON object per line",
 		Long: `eval reads one agent hook payload per line on standard input (Claude Code
 PreToolUse payloads unless --agent says otherwise) and writes one decision per
 line on standard output, in the same order: the batch form of the decision
-path the hooks use. Each line is judged on its own; nothing is recorded.
+path the hooks use. Each line is judged on its own and nothing is
+remembered, unless --record is given: then every line is decided in its
+session, as the hooks do, with the session store under $WARD_HOME.
 
 A line ward cannot read (malformed JSON, over 1 MiB, nested deeper than 64,
 invalid UTF-8) gets the policy's on_error decision with the reason, and eval
@@ -38,7 +41,17 @@ goes on with the next line.`,
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
 			}
-			gt, err := g.newGate(true)
+			opts := g.gateOptions()
+			opts.EagerConditions = true
+			if record {
+				store, err := openStore(cmd.Context())
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				opts.Store = store
+			}
+			gt, err := gate.New(opts)
 			if err != nil {
 				return err
 			}
@@ -50,6 +63,7 @@ goes on with the next line.`,
 	}
 	cmd.Flags().StringVar(&agent, "agent", claude.Agent, "the agent whose payloads are read")
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Second, "time allowed for each decision")
+	cmd.Flags().BoolVar(&record, "record", false, "decide in sessions and record, as the hooks do")
 	return cmd
 }
 
