@@ -236,12 +236,16 @@ func actionTexts(s *analyze.Subject) []string {
 	for _, v := range act.Headers {
 		out = append(out, v)
 	}
-	if act.Kind == event.KindFileWrite || act.Kind == event.KindFileEdit {
-		if !writesCredential(s) {
-			out = append(out, act.Content)
+	if (act.Kind == event.KindFileWrite || act.Kind == event.KindFileEdit) && !writesCredential(s) {
+		// An edit is judged by what it adds: the rest of the file was
+		// there before (the hook puts the whole resulting file in
+		// Content so that analyzers see it).
+		if len(act.Edits) > 0 {
 			for _, e := range act.Edits {
 				out = append(out, e.New)
 			}
+		} else {
+			out = append(out, act.Content)
 		}
 	}
 	out = appendStrings(out, act.Arguments, 0)

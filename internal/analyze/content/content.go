@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/analyze"
@@ -101,6 +102,10 @@ type surface struct {
 	dest     destination
 	auth     bool
 	userinfo span
+
+	// For an edit whose Content is the whole resulting file: the edits,
+	// so that what was in the file before is not reported again.
+	edits []event.Edit
 }
 
 type surfaceKind uint8
@@ -179,6 +184,9 @@ func surfaces(s *analyze.Subject) []surface {
 	switch act.Kind {
 	case event.KindFileWrite, event.KindFileEdit:
 		add(written, "the file "+act.Path, act.Content, act.Path)
+		if act.Kind == event.KindFileEdit && len(out) > 0 {
+			out[len(out)-1].edits = act.Edits
+		}
 	}
 	for _, f := range s.Facts.Shell.Written {
 		add(written, "the file "+f.Path, f.Content, f.Path)
@@ -189,6 +197,9 @@ func surfaces(s *analyze.Subject) []surface {
 // scan runs the scanners over one surface and records what they find.
 func (a *Analyzer) scan(s *analyze.Subject, sf surface) {
 	secrets := a.secrets.Scan(sf.text)
+	if len(sf.edits) > 0 {
+		secrets = slices.DeleteFunc(secrets, func(m secret.Match) bool { return !touchesEdit(sf.text[m.Start:m.End], sf.edits) })
+	}
 	for _, m := range secrets {
 		s.AddFinding(event.Finding{ID: m.ID, Severity: m.Severity, Message: "a secret in " + sf.where, Evidence: m.Preview})
 	}
@@ -299,6 +310,28 @@ func sensitivePII(id string) bool {
 	switch id {
 	case "pii.credit_card", "pii.us_ssn", "pii.iban", "pii.uk_nino":
 		return true
+	}
+	return false
+}
+
+// touchesEdit reports whether a match in an edited file involves the
+// edit: it lies inside new text, holds it, or shares at least a few bytes
+// of its start or end (a secret completed by the edit).
+func touchesEdit(match string, edits []event.Edit) bool {
+	const minShared = 4
+	for _, e := range edits {
+		n := e.New
+		switch {
+		case n == "":
+			continue
+		case strings.Contains(n, match) || strings.Contains(match, n) && len(n) >= minShared:
+			return true
+		}
+		for k := min(len(n), len(match)) - 1; k >= minShared; k-- {
+			if strings.HasPrefix(match, n[len(n)-k:]) || strings.HasSuffix(match, n[:k]) {
+				return true
+			}
+		}
 	}
 	return false
 }

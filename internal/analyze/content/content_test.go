@@ -333,3 +333,24 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// An edit is judged on the whole resulting file, but a secret that was in
+// the file before is not the edit's doing.
+func TestEditedFile(t *testing.T) {
+	conn := "postgres://app:Xq7vR2mK9pL4tZ8w@db.internal/app"
+	file := "import os\nDSN = \"" + conn + "\"\nDEBUG = False\n"
+	edit := func(old, new string) []string {
+		result := strings.Replace(file, old, new, 1)
+		return findingIDs(analyzeEvent(t, event.Event{Phase: event.PhasePre, Action: event.Action{Kind: event.KindFileEdit,
+			Path: "src/settings.py", Content: result, Edits: []event.Edit{{Old: old, New: new}}}}))
+	}
+	if ids := edit("DEBUG = False", "DEBUG = True"); slices.Contains(ids, content.FindingSecretInFile) {
+		t.Errorf("an unrelated edit of a file holding a secret reported it: %v", ids)
+	}
+	if ids := edit("DEBUG = False", "CACHE = \"redis://:Zk8wQ3nB7vL2pR6t@cache.internal:6379\""); !slices.Contains(ids, content.FindingSecretInFile) {
+		t.Errorf("an edit adding a secret was not reported: %v", ids)
+	}
+	if ids := edit("Xq7vR2mK", "Xq7vR2mK9pL4tZ8wYY"); !slices.Contains(ids, content.FindingSecretInFile) {
+		t.Errorf("an edit completing a secret was not reported: %v", ids)
+	}
+}

@@ -57,7 +57,11 @@ func (e *Env) wardDirs() []string {
 func isWardSecret(rel string) bool {
 	first, _, _ := strings.Cut(rel, "/")
 	switch first {
-	case "keys", "secrets", "token", "approval.token", "hmac.key", "signing.key":
+	case "keys", "secrets", "token", "approval.token", "hmac.key", "signing.key",
+		// The session store holds the fingerprint key beside the
+		// fingerprints: together they let anyone test guesses of the
+		// values ward tracks.
+		"state.db", "state.db-wal", "state.db-shm":
 		return true
 	}
 	return strings.HasSuffix(rel, ".key") || strings.HasSuffix(rel, ".token")

@@ -257,6 +257,14 @@ func TestBehaviourPaths(t *testing.T) {
 		{`sed -i 's/x/y/' ~/.claude/settings.json`, "write /home/dev/.claude/settings.json", "sed -i"},
 		{`bash -c 'echo x > ~/.bashrc'`, "write /home/dev/.bashrc", "a redirection inside bash -c"},
 		{`cat > ~/.zshrc <<EOF` + "\nexport X=1\nEOF", "write /home/dev/.zshrc", "a here-document into a file"},
+		{`python3 -c "open('/home/dev/.bashrc','a').write('x')"`, "write /home/dev/.bashrc", "python open for appending"},
+		{`python3 -c "open('/home/dev/.bashrc', mode='w')"`, "write /home/dev/.bashrc", "python open with mode="},
+		{`python3 -c "from pathlib import Path; Path('/home/dev/.bashrc').write_text('x')"`, "write /home/dev/.bashrc", "pathlib write_text"},
+		{`python3 -c "import shutil; shutil.copy('/tmp/x', '/home/dev/.bashrc')"`, "write /home/dev/.bashrc", "shutil.copy's destination"},
+		{`perl -e 'open(my $f, ">", "/home/dev/.bashrc")'`, "write /home/dev/.bashrc", "perl three-argument open"},
+		{`perl -e 'open(F, ">>/home/dev/.bashrc")'`, "write /home/dev/.bashrc", "perl two-argument open"},
+		{`sqlite3 ~/.ward/state.db 'DELETE FROM labels'`, "write /home/dev/.ward/state.db", "sqlite3 changes its database file"},
+		{`sqlite3 app.db 'SELECT * FROM users'`, "read /home/dev/project/app.db", "sqlite3 only reading"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {

@@ -269,6 +269,10 @@ type langPatterns struct {
 	evalDyn *regexp.Regexp // evaluating code built at run time
 	env     *regexp.Regexp // the whole environment
 	fetch   *regexp.Regexp // fetching URLs
+	// writeAt are calls whose first capture group is a path they write,
+	// where the path is not the call's first argument (open(path, "w"),
+	// Path(path).write_text, shutil.copy(src, dst)).
+	writeAt []*regexp.Regexp
 }
 
 // patterns compiles the call patterns once per process, on first use, so
@@ -290,6 +294,12 @@ var patterns = sync.OnceValue(func() map[lang]*langPatterns {
 			evalDyn: c(`\b(?:exec|eval)\s*\(`),
 			env:     c(`\bos\.environ\b(?:\s*[^\[.g])|dict\(os\.environ\)|os\.environ\.items`),
 			fetch:   c(`\burllib\.request\.url(?:open|retrieve)|\burlopen\s*\(|\brequests\.(?:get|post|put)\s*\(|\bhttpx\.|\bwget\.download`),
+			writeAt: []*regexp.Regexp{
+				c(`\bopen\s*\(\s*('[^']+'|"[^"]+")\s*,\s*(?:mode\s*=\s*)?['"][rbt]*[wax+]`),
+				c(`\bPath\s*\(\s*('[^']+'|"[^"]+")\s*\)\s*\.\s*(?:write_text|write_bytes|touch|symlink_to|open\s*\(\s*['"][rbt]*[wax+])`),
+				c(`\bshutil\.(?:copy\w*|move)\s*\([^,()]+,\s*('[^']+'|"[^"]+")`),
+				c(`\bos\.(?:rename|replace|symlink|link)\s*\([^,()]+,\s*('[^']+'|"[^"]+")`),
+			},
 		},
 		langNode: {
 			exec:    c(`\b(?:exec|execSync|execFile|execFileSync|spawn|spawnSync|fork)\s*\(`),
@@ -320,6 +330,10 @@ var patterns = sync.OnceValue(func() map[lang]*langPatterns {
 			evalDyn: c(`\beval\s*[({]`),
 			env:     c(`%ENV\b`),
 			fetch:   c(`LWP::|HTTP::Tiny|\bgetstore\s*\(`),
+			writeAt: []*regexp.Regexp{
+				c(`\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*['"]\+?>>?['"]\s*,\s*('[^']+'|"[^"]+")`),
+				c(`\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*['"]\+?>>?\s*([^'"\s][^'"]*)['"]`),
+			},
 		},
 		langRuby: {
 			exec:    c(`\b(?:system|exec|spawn|IO\.popen|Open3\.\w+|%x)\s*[({]?|` + "`"),
@@ -425,6 +439,11 @@ func (w *walker) code(l lang, src string, sc *scope) {
 	w.codeCalls(p.write, src, func(arg string) {
 		w.addPath(arg, event.OpWrite, false, string(l)+" code")
 	})
+	for _, re := range p.writeAt {
+		for _, m := range re.FindAllStringSubmatch(src, maxCodeCalls) {
+			w.addPath(strings.Trim(m[1], `'"`), event.OpWrite, false, string(l)+" code")
+		}
+	}
 	w.codeCalls(p.read, src, func(arg string) {
 		if strings.Contains(arg, "://") {
 			w.urls(arg)

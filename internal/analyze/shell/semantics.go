@@ -708,10 +708,23 @@ func (w *walker) sqlClient(name string, vals []string, in flow) {
 		flags = []string{"-e", "--execute", "-c"}
 	case "sqlite3", "sqlite":
 		ops := operands(vals)
+		text := ""
 		if len(ops) >= 2 {
-			w.sql(name, strings.Join(ops[1:], " "))
-		} else if in.static && in.text != "" {
-			w.sql(name, in.text)
+			text = strings.Join(ops[1:], " ")
+		} else if in.static {
+			text = in.text
+		}
+		if text != "" {
+			w.sql(name, text)
+		}
+		if len(ops) > 0 && ops[0] != ":memory:" {
+			// The database is a file sqlite3 opens for writing unless it
+			// is only read from.
+			op := event.OpWrite
+			if readOnlySQL(text) {
+				op = event.OpRead
+			}
+			w.addPath(ops[0], op, false, name+" database")
 		}
 		return
 	default:
@@ -732,6 +745,21 @@ func (w *walker) sqlClient(name string, vals []string, in flow) {
 	if !found && in.static && in.text != "" {
 		w.sql(name, in.text)
 	}
+}
+
+// readOnlySQL reports whether SQL given to sqlite3 only reads: SELECTs
+// and the dot commands that show things.
+func readOnlySQL(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if t == "" {
+		return false // an interactive session can do anything
+	}
+	for _, p := range []string{"select", "explain", ".tables", ".schema", ".indexes", ".dump", ".headers", ".mode", ".show", ".databases"} {
+		if strings.HasPrefix(t, p) && !strings.Contains(t, ";") {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) sql(client, text string) {
