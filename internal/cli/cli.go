@@ -103,6 +103,7 @@ and decides allow, deny or ask under a policy you can read and test.`,
 	root.AddCommand(
 		newEvalCmd(g, st),
 		newExplainCmd(g, st),
+		newHookCmd(g, st),
 		newPolicyCmd(g, st),
 		newScanCmd(st),
 		newSessionCmd(st),
