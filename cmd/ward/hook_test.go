@@ -162,3 +162,27 @@ func TestSelfProtection(t *testing.T) {
 		}
 	}
 }
+
+// The quick start: install wires ward into Claude Code, and doctor finds
+// it wired and proves a deny comes back through the configured command.
+func TestInstallThenDoctor(t *testing.T) {
+	home := t.TempDir()
+	if out, stderr, err := wardIn(home, "", "install", "claude-code"); err != nil {
+		t.Fatalf("install: %v\n%s%s", err, out, stderr)
+	}
+	out, stderr, err := wardIn(home, "", "doctor")
+	if err != nil {
+		t.Fatalf("doctor: %v\n%s%s", err, out, stderr)
+	}
+	for _, want := range []string{"wired", "fail-closed", "self-test: pass, denied"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	if out, stderr, err := wardIn(home, "", "uninstall", "claude-code"); err != nil {
+		t.Fatalf("uninstall: %v\n%s%s", err, out, stderr)
+	}
+	if out, _, _ := wardIn(home, "", "doctor"); strings.Contains(out, "self-test: pass") {
+		t.Errorf("doctor still finds ward wired after uninstall:\n%s", out)
+	}
+}
