@@ -57,6 +57,23 @@ type Action struct {
 
 	// agent (a sub-agent's task) and prompt (what the user typed)
 	Prompt string `json:"prompt,omitempty"`
+
+	// Files are every file an action touches when it touches several (a
+	// patch, a batch read); Path is then the first of them. Every one is
+	// judged.
+	Files []FileChange `json:"files,omitempty"`
+}
+
+// FileChange is one file of an action that touches several.
+type FileChange struct {
+	Path string `json:"path"`
+	// Op is read, add, update, delete or move (an update that also
+	// renames the file to To).
+	Op string `json:"op"`
+	To string `json:"to,omitempty"`
+	// Content is what the action writes into the file: a new file's
+	// content, or the lines a patch adds.
+	Content string `json:"content,omitempty"`
 }
 
 // Edit is one replacement of an edit tool.

@@ -248,6 +248,11 @@ func actionTexts(s *analyze.Subject) []string {
 			out = append(out, act.Content)
 		}
 	}
+	if !writesCredential(s) {
+		for _, f := range act.Files {
+			out = append(out, f.Content)
+		}
+	}
 	out = appendStrings(out, act.Arguments, 0)
 	return slices.DeleteFunc(out, func(t string) bool { return t == "" })
 }

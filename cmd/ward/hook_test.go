@@ -186,3 +186,121 @@ func TestInstallThenDoctor(t *testing.T) {
 		t.Errorf("doctor still finds ward wired after uninstall:\n%s", out)
 	}
 }
+
+// shellPayload is a pre-tool shell call in each agent's own format.
+func shellPayload(agent, home, command string) string {
+	cwd := filepath.Join(home, "project")
+	var p map[string]any
+	switch agent {
+	case "claude-code", "codex":
+		p = map[string]any{"session_id": "s", "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "Bash",
+			"tool_use_id": "t1", "tool_input": map[string]any{"command": command}}
+	case "gemini-cli":
+		p = map[string]any{"session_id": "s", "cwd": cwd, "hook_event_name": "BeforeTool", "tool_name": "run_shell_command",
+			"tool_input": map[string]any{"command": command}}
+	case "cursor":
+		p = map[string]any{"conversation_id": "s", "generation_id": "g", "hook_event_name": "beforeShellExecution",
+			"workspace_roots": []string{cwd}, "command": command, "cwd": cwd}
+	case "copilot":
+		args, _ := json.Marshal(map[string]any{"command": command})
+		p = map[string]any{"timestamp": 1704614601000, "cwd": cwd, "toolName": "bash", "toolArgs": string(args)}
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// hookRaw runs ward hook for any agent and returns stdout, stderr and
+// the exit code.
+func hookRaw(t *testing.T, home, agent, payload string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(wardBin, "hook", "--agent", agent)
+	cmd.Env = []string{"HOME=" + home, "WARD_HOME=" + filepath.Join(home, ".ward"), "PATH=/usr/bin:/bin"}
+	cmd.Stdin = strings.NewReader(payload)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), stderr.String(), code
+}
+
+// denied reads an agent's answer as the agent would: does it block?
+func denied(agent, out string, code int) bool {
+	if code == 2 {
+		return true
+	}
+	var v struct {
+		Decision           string `json:"decision"`
+		Permission         string `json:"permission"`
+		PermissionDecision string `json:"permissionDecision"`
+		HSO                struct {
+			PermissionDecision string `json:"permissionDecision"`
+		} `json:"hookSpecificOutput"`
+	}
+	if json.Unmarshal([]byte(out), &v) != nil {
+		return false
+	}
+	switch agent {
+	case "claude-code", "codex":
+		return v.HSO.PermissionDecision == "deny" || v.Decision == "block"
+	case "gemini-cli":
+		return v.Decision == "deny" || v.Decision == "block"
+	case "cursor":
+		return v.Permission == "deny"
+	case "copilot":
+		return v.PermissionDecision == "deny"
+	}
+	return false
+}
+
+// Every agent's hook, as a process: an ordinary command goes through, a
+// destructive one and anything ward cannot read are denied, and stdout
+// holds nothing but the answer.
+func TestHookEveryAgent(t *testing.T) {
+	for _, agent := range []string{"claude-code", "codex", "gemini-cli", "cursor", "copilot"} {
+		t.Run(agent, func(t *testing.T) {
+			home := t.TempDir()
+			out, stderr, code := hookRaw(t, home, agent, shellPayload(agent, home, "go test ./..."))
+			if denied(agent, out, code) || code != 0 {
+				t.Errorf("ordinary command: exit %d, %q %q", code, out, stderr)
+			}
+			if out != "" && !json.Valid([]byte(out)) {
+				t.Errorf("stdout is not JSON: %q", out)
+			}
+			out, stderr, code = hookRaw(t, home, agent, shellPayload(agent, home, "rm -rf ~"))
+			if !denied(agent, out, code) {
+				t.Errorf("rm -rf ~: exit %d, %q %q, want a deny", code, out, stderr)
+			}
+			if !strings.Contains(out+stderr, "ward:") {
+				t.Errorf("the deny gives no reason: %q %q", out, stderr)
+			}
+			out, stderr, code = hookRaw(t, home, agent, "{broken")
+			if !denied(agent, out, code) {
+				t.Errorf("malformed payload: exit %d, %q %q, want a deny", code, out, stderr)
+			}
+			os.MkdirAll(filepath.Join(home, ".ward"), 0o700)
+			os.WriteFile(filepath.Join(home, ".ward", "policy.yaml"), []byte("version: 1\nrules: [\n"), 0o600)
+			out, stderr, code = hookRaw(t, home, agent, shellPayload(agent, home, "ls"))
+			if !denied(agent, out, code) {
+				t.Errorf("broken policy: exit %d, %q %q, want a deny", code, out, stderr)
+			}
+		})
+	}
+}
+
+// A Codex patch is judged by every file it touches, not only the first.
+func TestCodexPatchEveryFile(t *testing.T) {
+	home := t.TempDir()
+	patch := "*** Begin Patch\n*** Update File: src/a.go\n@@\n-x\n+y\n*** Update File: " + filepath.Join(home, ".ward", "policy.yaml") +
+		"\n@@\n-version: 1\n+version: 1\n+rules: []\n*** End Patch"
+	b, _ := json.Marshal(map[string]any{"session_id": "s", "cwd": filepath.Join(home, "project"), "hook_event_name": "PreToolUse",
+		"tool_name": "apply_patch", "tool_use_id": "c1", "tool_input": map[string]any{"command": patch}})
+	out, stderr, code := hookRaw(t, home, "codex", string(b))
+	if !denied("codex", out, code) {
+		t.Errorf("a patch whose second file is ward's policy: exit %d, %q %q", code, out, stderr)
+	}
+}

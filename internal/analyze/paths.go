@@ -30,6 +30,22 @@ func (ToolPaths) Analyze(_ context.Context, s *Subject) error {
 	case event.KindMCP:
 		mcpPaths(s, a)
 	}
+	for _, f := range a.Files {
+		switch f.Op {
+		case "read":
+			s.AddPath(f.Path, event.OpRead, "file list")
+		case "delete":
+			s.AddPath(f.Path, event.OpDelete, "file list")
+		case "move":
+			s.AddPath(f.Path, event.OpDelete, "file list (moved away)")
+			s.AddPath(f.To, event.OpWrite, "file list (moved here)")
+		default: // add, update, and anything unknown: the worst a file list does
+			s.AddPath(f.Path, event.OpWrite, "file list")
+			if f.To != "" {
+				s.AddPath(f.To, event.OpWrite, "file list (moved here)")
+			}
+		}
+	}
 	return nil
 }
 

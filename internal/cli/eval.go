@@ -69,11 +69,10 @@ goes on with the next line.`,
 
 // decoderFor returns the payload decoder of an agent.
 func decoderFor(agent string) (adapter.Decoder, error) {
-	switch agent {
-	case claude.Agent, "claude":
-		return claude.Decoder{}, nil
+	if h, ok := hooks()[agent]; ok {
+		return h, nil
 	}
-	return nil, fmt.Errorf("unknown agent %q (this ward reads: claude-code)", agent)
+	return nil, fmt.Errorf("unknown agent %q (this ward reads: %s)", agent, knownAgents())
 }
 
 // runEval answers each input line with one decision line.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,13 +17,22 @@ import (
 	"github.com/agentward/ward/gate"
 	"github.com/agentward/ward/internal/adapter"
 	"github.com/agentward/ward/internal/adapter/claude"
+	"github.com/agentward/ward/internal/adapter/codex"
+	"github.com/agentward/ward/internal/adapter/copilot"
+	"github.com/agentward/ward/internal/adapter/cursor"
+	"github.com/agentward/ward/internal/adapter/gemini"
 )
 
 // hooks are the agents ward answers hook calls for.
 func hooks() map[string]adapter.Hook {
 	return map[string]adapter.Hook{
-		claude.Agent: claude.Hook{},
-		"claude":     claude.Hook{},
+		claude.Agent:  claude.Hook{},
+		"claude":      claude.Hook{},
+		codex.Agent:   codex.Hook{},
+		gemini.Agent:  gemini.Hook{},
+		"gemini":      gemini.Hook{},
+		cursor.Agent:  cursor.Hook{},
+		copilot.Agent: copilot.Hook{},
 	}
 }
 
@@ -72,10 +82,11 @@ exit status 2 and the reason on standard error.`,
 func knownAgents() string {
 	var names []string
 	for n := range hooks() {
-		if n != "claude" {
+		if n != "claude" && n != "gemini" {
 			names = append(names, n)
 		}
 	}
+	slices.Sort(names)
 	return strings.Join(names, ", ")
 }
 

@@ -191,6 +191,15 @@ func surfaces(s *analyze.Subject) []surface {
 	for _, f := range s.Facts.Shell.Written {
 		add(written, "the file "+f.Path, f.Content, f.Path)
 	}
+	if len(act.Files) > 1 { // with one file, Content is that file's
+		for _, f := range act.Files {
+			path := f.Path
+			if f.To != "" {
+				path = f.To
+			}
+			add(written, "the file "+path, f.Content, path)
+		}
+	}
 	return out
 }
 
