@@ -64,6 +64,9 @@ type File struct {
 	Rules    []*Rule
 	Tools    []*ToolPolicy
 	lines    []string // the source, for error excerpts
+	// preset names the embedded preset a generated File was built from
+	// (presets_gen.go); its lines are read from the preset when needed.
+	preset string
 }
 
 // Ref is a name written in a policy file, with where it was written.

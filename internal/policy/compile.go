@@ -2,7 +2,6 @@ package policy
 
 import (
 	"cmp"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"path"
@@ -202,8 +201,8 @@ func (c *compiler) warnf(pos Pos, format string, args ...any) {
 
 func (c *compiler) newError(code string, pos Pos, format string, args ...any) *Error {
 	e := &Error{Code: code, Pos: pos, Msg: fmt.Sprintf(format, args...)}
-	if f := c.files[pos.File]; f != nil && pos.Line > 0 && pos.Line <= len(f.lines) {
-		e.Excerpt = strings.TrimRight(f.lines[pos.Line-1], "\r")
+	if f := c.files[pos.File]; f != nil {
+		e.Excerpt = f.excerpt(pos.Line)
 	}
 	return e
 }
@@ -229,8 +228,7 @@ func (c *compiler) parse(sources []Source) {
 		seen[s.Layer] = s.Name
 		c.parseOne(s)
 	}
-	data, _ := presets.Get(presets.Builtin)
-	c.parseOne(Source{Layer: LayerBuiltin, Name: presets.FileName(presets.Builtin), Data: data})
+	c.loadPreset(presets.Builtin)
 }
 
 func (c *compiler) parseOne(s Source) *File {
@@ -330,12 +328,15 @@ func (c *compiler) preset(ref Ref, depth int, chain []string) []presetRule {
 	if rules, ok := c.presets[ref.Name]; ok {
 		return rules
 	}
-	data, ok := presets.Get(ref.Name)
-	if !ok || ref.Name == presets.Builtin {
+	var f *File
+	ok := false
+	if ref.Name != presets.Builtin {
+		f, ok = c.loadPreset(ref.Name)
+	}
+	if !ok {
 		c.errorf(CodeExtends, ref.Pos, "unknown preset %q (known: %s)", ref.Name, strings.Join(presets.Names(), ", "))
 		return nil
 	}
-	f := c.parseOne(Source{Name: presets.FileName(ref.Name), Data: data})
 	if f == nil {
 		return nil
 	}
@@ -743,9 +744,7 @@ func (r *compiled) compileWhen(env *cel.Env) (*condition, error) {
 			pos.Line, pos.Col = line, col
 		}
 		e := &Error{Code: CodeCEL, Pos: pos, Msg: fmt.Sprintf("rule %q: %s", r.ID, is.msg)}
-		if pos.Line > 0 && pos.Line <= len(r.file.lines) {
-			e.Excerpt = strings.TrimRight(r.file.lines[pos.Line-1], "\r")
-		}
+		e.Excerpt = r.file.excerpt(pos.Line)
 		errs = append(errs, e)
 	}
 	return nil, errs
@@ -781,12 +780,7 @@ func (c *compiler) order([]Source) {
 // digest identifies the effective policy by its sources and ward's
 // embedded presets.
 func digest(sources []Source) string {
-	h := sha256.New()
-	for _, name := range append([]string{presets.Builtin}, presets.Names()...) {
-		data, _ := presets.Get(name)
-		fmt.Fprintf(h, "preset %s %d\n", name, len(data))
-		h.Write(data)
-	}
+	h := presetsHash()
 	sorted := slices.Clone(sources)
 	slices.SortFunc(sorted, func(a, b Source) int { return cmp.Compare(a.Layer, b.Layer) })
 	for _, s := range sorted {

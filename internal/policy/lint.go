@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -33,8 +32,8 @@ func (p *Policy) Lint(opts LintOptions) Errors {
 		}
 		for _, msg := range r.never(opts) {
 			e := &Error{Code: CodeLint, Pos: r.Pos, Msg: fmt.Sprintf("rule %q can never match: %s", r.ID, msg)}
-			if f := r.file; f != nil && r.Pos.Line > 0 && r.Pos.Line <= len(f.lines) {
-				e.Excerpt = strings.TrimRight(f.lines[r.Pos.Line-1], "\r")
+			if f := r.file; f != nil {
+				e.Excerpt = f.excerpt(r.Pos.Line)
 			}
 			errs = append(errs, e)
 		}

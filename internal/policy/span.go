@@ -49,15 +49,16 @@ func (r *reader) spanOf(n ast.Node) span {
 // that agree advance both, source characters that the value dropped
 // (indentation, line breaks, quotes, backslashes) advance the source only.
 func (f *File) locate(s span, value string, offset int) (line, col int) {
-	if s.line == 0 || s.line > len(f.lines) {
+	lines := f.source()
+	if s.line == 0 || s.line > len(lines) {
 		return 0, 0
 	}
 	line, col = s.line, s.col-1 // col is 0-based while walking
 	const maxSteps = 1 << 16
 	for i, steps := 0, 0; i < offset && i < len(value) && steps < maxSteps; steps++ {
-		text := f.lines[line-1]
+		text := lines[line-1]
 		if col >= len(text) {
-			if line == len(f.lines) {
+			if line == len(lines) {
 				break
 			}
 			line, col = line+1, 0

@@ -4,6 +4,8 @@ package presets
 
 import (
 	"embed"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -39,6 +41,17 @@ func Names() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// WriteAll writes the name, size and content of the built-in protections
+// and of every preset, in a fixed order, to w: what a policy's digest
+// covers of ward's own policy.
+func WriteAll(w io.Writer) {
+	for _, name := range append([]string{Builtin}, Names()...) {
+		data, _ := Get(name)
+		fmt.Fprintf(w, "preset %s %d\n", name, len(data))
+		w.Write(data)
+	}
 }
 
 // FileName is how errors and traces name a preset's file.
