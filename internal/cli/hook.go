@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -39,7 +40,8 @@ func hooks() map[string]adapter.Hook {
 // Bounds of a hook call.
 const (
 	defaultHookDeadline = 2 * time.Second
-	maxEditedFile       = 4 << 20 // a file larger than this is judged by its fragment
+	maxEditedFile       = 4 << 20  // a file larger than this is judged by its fragment
+	hookMemoryLimit     = 24 << 20 // the garbage collector runs only past this
 )
 
 func newHookCmd(g *globals, st Streams) *cobra.Command {
@@ -93,6 +95,10 @@ func knownAgents() string {
 // runHook decides one hook call. It always returns an answer: whatever
 // goes wrong, including a panic or the deadline, the answer denies.
 func runHook(ctx context.Context, g *globals, h adapter.Hook, in io.Reader, deadline time.Duration, stateless bool) adapter.Answer {
+	// A hook process lives for one decision: collecting garbage is wasted
+	// work unless memory grows past what a hook should use.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(hookMemoryLimit)
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	done := make(chan adapter.Answer, 1)
