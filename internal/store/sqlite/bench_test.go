@@ -1,12 +1,16 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,10 +31,32 @@ func BenchmarkDecision(b *testing.B) {
 func benchDecision(b *testing.B, held int) {
 	s := openT(b, filepath.Join(b.TempDir(), "state.db"), Options{})
 	ctx := context.Background()
-	const id = "0f8e4c1a-7d2b-4c39-9a51-3e6f0b2d8c77"
+	seed(b, s, held)
+	sums := decisionSums(held)
+	durs := make([]time.Duration, 0, 1024)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		t0 := time.Now()
+		err := s.Update(ctx, func(tx session.Tx) error { return decide(tx, i, sums, held) })
+		durs = append(durs, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportPercentiles(b, durs)
+}
+
+// benchSession is the session the decision benchmarks work in.
+const benchSession = "0f8e4c1a-7d2b-4c39-9a51-3e6f0b2d8c77"
+
+// seed creates the benchmarks' session, holding held fingerprints.
+func seed(tb testing.TB, s *Store, held int) {
+	tb.Helper()
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	update(b, s, func(tx session.Tx) error {
-		if err := tx.Touch(id, "claude-code", "/home/dev/project", false, now); err != nil {
+	update(tb, s, func(tx session.Tx) error {
+		if err := tx.Touch(benchSession, "claude-code", "/home/dev/project", false, now); err != nil {
 			return err
 		}
 		fs := make([]session.Fingerprint, 0, 1000)
@@ -39,13 +65,61 @@ func benchDecision(b *testing.B, held int) {
 			for j := i; j < min(i+1000, held); j++ {
 				fs = append(fs, session.Fingerprint{Sum: benchSum(j), EventID: "e" + strconv.Itoa(j), Tool: "Bash", Kind: "secret.github_pat", At: now})
 			}
-			if err := tx.AddFingerprints(id, fs); err != nil {
+			if err := tx.AddFingerprints(benchSession, fs); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	// 32 sums from one output; with fingerprints held, 4 of them known.
+}
+
+// decide is the state work of the i-th decision of a session (i >= 1), in
+// the order the decision path does it: read the session, its agent's status
+// and its labels, look up an action's 32 values among the fingerprints
+// (held > 0: the session holds fingerprints, and 4 of the values are among
+// them), take from a rate limit, then record the decision, touch the
+// session and add a label.
+func decide(tx session.Tx, i int, sums []session.Sum, held int) error {
+	const id = benchSession
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	ev := "evt-" + strconv.Itoa(i)
+	at := now.Add(time.Duration(i) * time.Second)
+	if _, err := tx.Session(id); err != nil {
+		return err
+	}
+	if _, err := tx.AgentStatus("claude-code"); err != nil {
+		return err
+	}
+	if _, err := tx.Labels(id); err != nil {
+		return err
+	}
+	if _, err := tx.Salt(); err != nil {
+		return err
+	}
+	fps, err := tx.Fingerprints(id, sums)
+	if err != nil {
+		return err
+	}
+	if held > 0 && len(fps) != 4 {
+		return fmt.Errorf("%d fingerprints found, want 4", len(fps))
+	}
+	if _, _, err := tx.Take("session:"+id+":file.delete", session.Rate{N: 60, Per: time.Minute}, at); err != nil {
+		return err
+	}
+	if err := tx.Record(id, session.Record{EventID: ev, At: at, Phase: "pre", Tool: "Bash", Kind: "shell",
+		Decision: "allow", Rule: "default", Digest: "9b74c9897bac770ffc029102a200c5de"}); err != nil {
+		return err
+	}
+	if err := tx.Touch(id, "claude-code", "/home/dev/project", false, at); err != nil {
+		return err
+	}
+	return tx.AddLabels(id, []session.Label{{Name: session.LabelUntrusted, EventID: ev, Tool: "WebFetch",
+		Source: "WebFetch results are untrusted", At: at}})
+}
+
+// decisionSums are the 32 sums of one action's values; with fingerprints
+// held, 4 of them are known.
+func decisionSums(held int) []session.Sum {
 	sums := make([]session.Sum, 32)
 	for i := range sums {
 		sums[i] = benchSum(1_000_000 + i)
@@ -53,51 +127,7 @@ func benchDecision(b *testing.B, held int) {
 			sums[i] = benchSum(i * held / 4)
 		}
 	}
-	rate := session.Rate{N: 60, Per: time.Minute}
-	durs := make([]time.Duration, 0, 1024)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		i++
-		ev := "evt-" + strconv.Itoa(i)
-		at := now.Add(time.Duration(i) * time.Second)
-		t0 := time.Now()
-		err := s.Update(ctx, func(tx session.Tx) error {
-			if _, err := tx.Session(id); err != nil {
-				return err
-			}
-			if _, err := tx.AgentStatus("claude-code"); err != nil {
-				return err
-			}
-			if _, err := tx.Labels(id); err != nil {
-				return err
-			}
-			fps, err := tx.Fingerprints(id, sums)
-			if err != nil {
-				return err
-			}
-			if held > 0 && len(fps) != 4 {
-				return fmt.Errorf("%d fingerprints found, want 4", len(fps))
-			}
-			if _, _, err := tx.Take("session:"+id+":file.delete", rate, at); err != nil {
-				return err
-			}
-			if err := tx.Record(id, session.Record{EventID: ev, At: at, Phase: "pre", Tool: "Bash", Kind: "shell",
-				Decision: "allow", Rule: "default", Digest: "9b74c9897bac770ffc029102a200c5de"}); err != nil {
-				return err
-			}
-			if err := tx.Touch(id, "claude-code", "/home/dev/project", false, at); err != nil {
-				return err
-			}
-			return tx.AddLabels(id, []session.Label{{Name: session.LabelUntrusted, EventID: ev, Tool: "WebFetch",
-				Source: "WebFetch results are untrusted", At: at}})
-		})
-		durs = append(durs, time.Since(t0))
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportPercentiles(b, durs)
+	return sums
 }
 
 func reportPercentiles(b *testing.B, durs []time.Duration) {
@@ -144,4 +174,152 @@ func BenchmarkOpen(b *testing.B) {
 		durs = append(durs, time.Since(t0))
 	}
 	reportPercentiles(b, durs)
+}
+
+// BenchmarkOpenDecision is BenchmarkColdDecision's work in one process:
+// Open (a new connection: SQLite reads and parses the schema again and
+// prepares every statement again), one decision's Update, Close. It lacks
+// what only a new process pays (loading code, initializing SQLite) but is
+// steady enough to compare changes to the schema or the statements.
+func BenchmarkOpenDecision(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "state.db")
+	s := openT(b, path, Options{})
+	seed(b, s, 0)
+	ctx := context.Background()
+	sums := decisionSums(0)
+	durs := make([]time.Duration, 0, 1024)
+	i := 0
+	for b.Loop() {
+		i++
+		t0 := time.Now()
+		s, err := Open(ctx, path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Update(ctx, func(tx session.Tx) error { return decide(tx, i, sums, 0) }); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(t0))
+	}
+	reportPercentiles(b, durs)
+}
+
+// coldEnv, when set, makes TestHelperColdDecision one hook process's store
+// work: "mode path i", where mode is "idle" (do nothing) or "decide", or
+// "seed" to make the database.
+const coldEnv = "WARD_SQLITE_TEST_COLD"
+
+// BenchmarkColdDecision is what the store costs a hook process, which is
+// new for every decision: Open on an existing database, the i-th decision's
+// Update (the work of BenchmarkDecision), Close. Each iteration starts two
+// fresh processes of the test binary, one doing that and one doing
+// nothing. Metrics are medians over the iterations:
+//
+//   - cost-µs: the store process's wall time minus the idle one's, what
+//     the store adds to a process, startup and page faults included;
+//   - store-µs: open to closed, timed inside the process; open-µs,
+//     update-µs and close-µs are its parts.
+//
+// Run it with enough iterations for stable medians: -benchtime=100x.
+func BenchmarkColdDecision(b *testing.B) {
+	if testing.Short() {
+		b.Skip("starts processes")
+	}
+	path := filepath.Join(b.TempDir(), "state.db")
+	s := openT(b, path, Options{})
+	seed(b, s, 0)
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	var idle, proc, store, open, upd, cls []time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		for _, mode := range []string{"idle", "decide"} {
+			var out bytes.Buffer
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperColdDecision$", "-test.count=1")
+			cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %d", coldEnv, mode, path, i))
+			cmd.Stdout, cmd.Stderr = &out, &out
+			t0 := time.Now()
+			err := cmd.Run()
+			d := time.Since(t0)
+			if err != nil {
+				b.Fatalf("%s process: %v\n%s", mode, err, out.String())
+			}
+			if mode == "idle" {
+				idle = append(idle, d)
+				continue
+			}
+			proc = append(proc, d)
+			var o, u, c int64
+			line, _, _ := strings.Cut(out.String(), "\n")
+			if _, err := fmt.Sscanf(line, "cold %d %d %d", &o, &u, &c); err != nil {
+				b.Fatalf("decide process printed %q: %v", out.String(), err)
+			}
+			open, upd, cls = append(open, time.Duration(o)), append(upd, time.Duration(u)), append(cls, time.Duration(c))
+			store = append(store, time.Duration(o+u+c))
+		}
+	}
+	us := func(ds []time.Duration) float64 { return float64(median(ds)) / float64(time.Microsecond) }
+	b.ReportMetric(us(proc)-us(idle), "cost-µs")
+	b.ReportMetric(us(store), "store-µs")
+	b.ReportMetric(us(open), "open-µs")
+	b.ReportMetric(us(upd), "update-µs")
+	b.ReportMetric(us(cls), "close-µs")
+	b.ReportMetric(us(idle), "idle-µs")
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// TestHelperColdDecision is one process of BenchmarkColdDecision. It prints
+// "cold open update close", each in nanoseconds.
+func TestHelperColdDecision(t *testing.T) {
+	arg := os.Getenv(coldEnv)
+	if arg == "" {
+		t.Skip("only run by BenchmarkColdDecision")
+	}
+	var (
+		mode, path string
+		i          int
+	)
+	if _, err := fmt.Sscan(arg, &mode, &path, &i); err != nil {
+		t.Fatalf("%s=%q: %v", coldEnv, arg, err)
+	}
+	// The hook's context has a deadline, which the driver watches.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	switch mode {
+	case "idle":
+		return
+	case "seed": // for profiling by hand
+		s := openT(t, path, Options{})
+		seed(t, s, 0)
+		return
+	}
+	sums := decisionSums(0)
+	t0 := time.Now()
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1 := time.Now()
+	if err := s.Update(ctx, func(tx session.Tx) error { return decide(tx, i, sums, 0) }); err != nil {
+		t.Fatal(err)
+	}
+	t2 := time.Now()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t3 := time.Now()
+	fmt.Printf("cold %d %d %d\n", t1.Sub(t0), t2.Sub(t1), t3.Sub(t2))
 }

@@ -23,6 +23,7 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		{"initial schema", migrate1},
+		{"tallies kept by the store, not by triggers", migrate2},
 	}
 }
 
@@ -138,15 +139,39 @@ func migrate1(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+// migrate2 drops the triggers that kept the tallies; the store keeps them
+// itself, in the transaction that adds or deletes the rows they count.
+// Every connection parsed the triggers when it read the schema (a quarter
+// of the schema's parsing), and every statement that inserted into
+// fingerprints or decisions compiled its trigger as a subprogram. The
+// tallies the triggers kept are right and stay.
+func migrate2(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `
+		DROP TRIGGER fingerprints_insert;
+		DROP TRIGGER fingerprints_delete;
+		DROP TRIGGER decisions_insert;
+		DROP TRIGGER decisions_delete;`)
+	return err
+}
+
 // migrate brings the schema to version target in one write transaction.
 // Several processes may do this at once: the first to take the write lock
 // migrates, and the others find the work done.
 func (s *Store) migrate(ctx context.Context, ms []migration, target int) error {
-	tx, release, err := s.beginWrite(ctx)
+	release, err := s.lockWriters(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
+	var tx *sql.Tx
+	// BEGIN IMMEDIATE: the DSN sets _txlock=immediate.
+	err = s.whileBusy(ctx, "begin migration", func() (err error) {
+		tx, err = s.db.BeginTx(ctx, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	defer tx.Rollback()
 	var v int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,13 +108,15 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
-	if err := prepareFile(abs); err != nil {
+	wal, err := prepareFileWAL(abs)
+	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", dsn(abs, opts.BusyTimeout))
+	c, err := msqlite.NewConnector(dsn(abs, opts.BusyTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("state database %s: %w", abs, err)
 	}
+	db := sql.OpenDB(connector{c})
 	db.SetMaxIdleConns(4)
 	s := &Store{
 		db:    db,
@@ -123,7 +126,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		wlock: make(chan struct{}, 1),
 		lim:   defaultLimits(),
 	}
-	if err := s.setup(ctx, migrations()); err != nil {
+	if err := s.setup(ctx, migrations(), wal); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -135,24 +138,47 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // files the database file's mode, never creates anything more open. An
 // existing file more open than 0600 is tightened: it holds the salt.
 func prepareFile(path string) error {
+	_, err := prepareFileWAL(path)
+	return err
+}
+
+// prepareFileWAL is prepareFile, and reports whether the file's header
+// says it is in WAL mode, which is kept in the file: then Open need not
+// set it.
+func prepareFileWAL(path string) (wal bool, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("state database: %w", err)
+		return false, fmt.Errorf("state database: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return fmt.Errorf("state database: %w", err)
+		return false, fmt.Errorf("state database: %w", err)
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Mode().Perm()&0o077 != 0 {
 		err = f.Chmod(fi.Mode().Perm() &^ 0o077)
 	}
+	if err == nil {
+		wal = walHeader(f)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("state database: %w", err)
+		return false, fmt.Errorf("state database: %w", err)
 	}
-	return nil
+	return wal, nil
+}
+
+// walHeader reports whether f starts with the header of a SQLite database
+// in WAL mode: its file format version numbers (bytes 18 and 19) are 2.
+// Anything else, an unreadable or short file too, is "no": Open then sets
+// WAL mode through SQLite, which reports what is wrong.
+func walHeader(f *os.File) bool {
+	var h [100]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		return false
+	}
+	return string(h[:16]) == "SQLite format 3\x00" && h[18] == 2 && h[19] == 2
 }
 
 // dsn is the driver's name for the database at path with the settings
@@ -169,11 +195,16 @@ func prepareFile(path string) error {
 //   - foreign_keys: on, so that any reference a schema declares holds.
 //   - journal_size_limit: after a checkpoint the WAL file is cut back to
 //     4 MiB, so one burst of writes does not leave it large for good.
-//   - _txlock=immediate: BEGIN IMMEDIATE for every transaction that is
-//     not read-only, so Update holds the write lock from its start; View
-//     begins read-only transactions, which stay deferred and lock-free.
+//   - _txlock=immediate: BEGIN IMMEDIATE for database/sql's transactions
+//     (migrations), as for Update's: they hold the write lock from their
+//     start. View's transactions are deferred and lock-free.
 //
-// WAL mode itself is set once by Open: it is kept in the file.
+// SQLite reads and parses the schema at the first statement that needs it:
+// here PRAGMA synchronous. That happens once per connection, and a hook
+// process has one.
+//
+// WAL mode is not set here: it is kept in the file, and Open sets it when
+// the file's header says it is not.
 func dsn(path string, busy time.Duration) string {
 	slice := min(busy, busySlice)
 	q := url.Values{}
@@ -186,10 +217,18 @@ func dsn(path string, busy time.Duration) string {
 	return u.String()
 }
 
-// setup makes the database usable: checks its version, switches it to WAL,
-// applies missing migrations and reads the salt.
-func (s *Store) setup(ctx context.Context, ms []migration) error {
-	v, err := s.version(ctx)
+// setup makes the database usable: checks its version, switches it to WAL
+// unless wal says it is, applies missing migrations and reads the salt. On
+// a database that is up to date, that is two statements.
+//
+// Another process may hold the database for a moment (switching it to WAL,
+// or checkpointing as its last connection closes): the statements wait for
+// it as Update would.
+func (s *Store) setup(ctx context.Context, ms []migration, wal bool) error {
+	var v int
+	err := s.whileBusy(ctx, "read schema version", func() error {
+		return s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	})
 	if err != nil {
 		return err
 	}
@@ -197,8 +236,10 @@ func (s *Store) setup(ctx context.Context, ms []migration) error {
 		return fmt.Errorf("state database %s: %w (schema version %d, this ward knows up to %d); upgrade ward",
 			s.path, ErrTooNew, v, len(ms))
 	}
-	if err := s.enableWAL(ctx); err != nil {
-		return err
+	if !wal {
+		if err := s.enableWAL(ctx); err != nil {
+			return err
+		}
 	}
 	if v < len(ms) {
 		if err := s.migrate(ctx, ms, len(ms)); err != nil {
@@ -206,9 +247,11 @@ func (s *Store) setup(ctx context.Context, ms []migration) error {
 		}
 	}
 	var salt []byte
-	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'salt'`).Scan(&salt)
+	err = s.whileBusy(ctx, "read salt", func() error {
+		return s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'salt'`).Scan(&salt)
+	})
 	if err != nil {
-		return s.wrap(ctx, "read salt", err)
+		return err
 	}
 	if len(salt) != saltSize {
 		return fmt.Errorf("state database %s: %w: salt is %d bytes, want %d", s.path, ErrCorrupt, len(salt), saltSize)
@@ -229,21 +272,41 @@ func (s *Store) version(ctx context.Context) (int, error) {
 // enableWAL switches the database to WAL mode, waiting out other processes
 // that hold it as Update would.
 func (s *Store) enableWAL(ctx context.Context) error {
+	var mode string
+	err := s.whileBusy(ctx, "enable WAL mode", func() error {
+		return s.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+	})
+	if err != nil {
+		return err
+	}
+	if mode != "wal" {
+		return fmt.Errorf("state database %s: cannot use WAL mode (journal mode is %q)", s.path, mode)
+	}
+	return nil
+}
+
+// whileBusy calls try until it does not fail because another connection
+// holds a lock, for up to the busy timeout or until ctx is done, and
+// wraps the error it ends with.
+func (s *Store) whileBusy(ctx context.Context, what string, try func() error) error {
 	deadline := time.Now().Add(s.busy)
 	for {
-		var mode string
 		tried := time.Now()
-		err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		err := try()
 		if err == nil {
-			if mode != "wal" {
-				return fmt.Errorf("state database %s: cannot use WAL mode (journal mode is %q)", s.path, mode)
-			}
 			return nil
 		}
-		if !isBusy(err) || ctx.Err() != nil || time.Now().After(deadline) {
-			return s.wrap(ctx, "enable WAL mode", err)
+		if isBusy(err) && ctx.Err() == nil && time.Now().Before(deadline) {
+			// SQLite has usually waited one slice already; when it
+			// has not, wait a little here rather than spin.
+			pause(ctx, tried)
+			continue
 		}
-		pause(ctx, tried)
+		if isBusy(err) && ctx.Err() == nil {
+			return fmt.Errorf("state database %s: %s: %w: another writer held it for more than %v: %w",
+				s.path, what, ErrBusy, s.busy, err)
+		}
+		return s.wrap(ctx, what, err)
 	}
 }
 
@@ -275,76 +338,96 @@ func (s *Store) Close() error {
 // the transaction is rolled back and Update returns that error. fn must not
 // call Update on the same Store: it would wait for itself until ErrBusy.
 func (s *Store) Update(ctx context.Context, fn func(session.Tx) error) error {
-	tx, release, err := s.beginWrite(ctx)
+	release, err := s.lockWriters(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return s.run(ctx, tx, true, fn)
+	return s.run(ctx, true, fn)
 }
 
 // View runs fn in a read-only transaction, which sees one snapshot of the
 // database and never waits for writers.
 func (s *Store) View(ctx context.Context, fn func(session.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return s.wrap(ctx, "begin view", err)
-	}
-	return s.run(ctx, tx, false, fn)
+	return s.run(ctx, false, fn)
 }
 
-func (s *Store) run(ctx context.Context, tx *sql.Tx, write bool, fn func(session.Tx) error) (err error) {
-	done := false
-	defer func() {
-		if !done {
-			tx.Rollback()
-		}
-	}()
-	if err := fn(&txn{ctx: ctx, tx: tx, s: s, write: write}); err != nil {
-		return err
-	}
-	done = true
-	if err := tx.Commit(); err != nil {
-		return s.wrap(ctx, "commit", err)
-	}
-	return nil
-}
-
-// beginWrite begins a write transaction (BEGIN IMMEDIATE), waiting up to
-// the busy timeout for the write lock. release must be called after the
-// transaction ends.
-func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, func(), error) {
-	deadline := time.Now().Add(s.busy)
+// lockWriters lets one Update (or migration) of this Store at a time go on
+// to wait for the database's write lock; the others wait here, where ctx
+// is honoured and no connection is held. release must be called when the
+// Update ends.
+func (s *Store) lockWriters(ctx context.Context) (release func(), err error) {
 	timer := time.NewTimer(s.busy)
 	defer timer.Stop()
 	select {
 	case s.wlock <- struct{}{}:
+		return func() { <-s.wlock }, nil
 	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("state database %s: begin update: %w", s.path, ctx.Err())
+		return nil, fmt.Errorf("state database %s: begin update: %w", s.path, ctx.Err())
 	case <-timer.C:
-		return nil, nil, fmt.Errorf("state database %s: begin update: %w: waited %v for other updates in this process",
+		return nil, fmt.Errorf("state database %s: begin update: %w: waited %v for other updates in this process",
 			s.path, ErrBusy, s.busy)
 	}
-	release := func() { <-s.wlock }
-	for {
-		tried := time.Now()
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err == nil {
-			return tx, release, nil
-		}
-		if isBusy(err) && ctx.Err() == nil && time.Now().Before(deadline) {
-			// SQLite has usually waited one slice already; when it
-			// has not, wait a little here rather than spin.
-			pause(ctx, tried)
-			continue
-		}
-		release()
-		if isBusy(err) && ctx.Err() == nil {
-			return nil, nil, fmt.Errorf("state database %s: begin update: %w: another writer held it for more than %v: %w",
-				s.path, ErrBusy, s.busy, err)
-		}
-		return nil, nil, s.wrap(ctx, "begin update", err)
+}
+
+// run runs fn in a transaction on one connection of the pool: BEGIN
+// IMMEDIATE for an Update, waiting for the write lock as long as the busy
+// timeout allows; a deferred BEGIN for a View.
+func (s *Store) run(ctx context.Context, write bool, fn func(session.Tx) error) error {
+	what := "begin view"
+	if write {
+		what = "begin update"
 	}
+	sc, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.wrap(ctx, what, err)
+	}
+	defer sc.Close()
+	return sc.Raw(func(dc any) error {
+		c, ok := dc.(*conn)
+		if !ok { // a pool opened without connector (tests): keep no statements
+			x, ok := dc.(driverConn)
+			if !ok {
+				return fmt.Errorf("state database %s: %s: driver connection %T lacks methods the store needs", s.path, what, dc)
+			}
+			c = &conn{driverConn: x}
+		}
+		if err := ctx.Err(); err != nil {
+			return s.wrap(ctx, what, err)
+		}
+		if write {
+			err = s.whileBusy(ctx, what, func() error { _, err := c.exec(`BEGIN IMMEDIATE`); return err })
+		} else if _, err = c.exec(`BEGIN`); err != nil {
+			err = s.wrap(ctx, what, err)
+		}
+		if err != nil {
+			return err
+		}
+		t := &txn{ctx: ctx, c: c, s: s, write: write}
+		return t.run(fn)
+	})
+}
+
+// run runs fn in t and commits, or rolls back if fn fails or panics. After
+// it the transaction is over: t's methods fail.
+func (t *txn) run(fn func(session.Tx) error) error {
+	c := t.c
+	defer func() {
+		if t.c != nil { // fn failed or panicked
+			t.c = nil
+			c.exec(`ROLLBACK`)
+		}
+	}()
+	if err := fn(t); err != nil {
+		return err
+	}
+	t.c = nil
+	if _, err := c.exec(`COMMIT`); err != nil {
+		// A failed COMMIT may leave the transaction open.
+		c.exec(`ROLLBACK`)
+		return t.s.wrap(t.ctx, "commit", err)
+	}
+	return nil
 }
 
 // wrap adds the database's path and what was being done to err, and

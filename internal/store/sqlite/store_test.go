@@ -296,6 +296,38 @@ func checkSeed1(t *testing.T, tx session.Tx) error {
 	return nil
 }
 
+// checkTallies checks that the tallies say how many fingerprints and
+// decisions each session holds, and that no session holding some lacks a
+// tally.
+func checkTallies(t *testing.T, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query(`
+		SELECT session, sum(f), sum(d), sum(tf), sum(td) FROM (
+			SELECT session, count(*) AS f, 0 AS d, 0 AS tf, 0 AS td FROM fingerprints GROUP BY session
+			UNION ALL SELECT session, 0, count(*), 0, 0 FROM decisions GROUP BY session
+			UNION ALL SELECT session, 0, 0, fingerprints, decisions FROM tallies)
+		GROUP BY session ORDER BY session`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id           string
+			f, d, tf, td int
+		)
+		if err := rows.Scan(&id, &f, &d, &tf, &td); err != nil {
+			t.Fatal(err)
+		}
+		if f != tf || d != td {
+			t.Errorf("session %q: %d fingerprints and %d decisions, tallies say %d and %d", id, f, d, tf, td)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestMigrations creates a database at every version the schema has had,
 // with data written at version 1, and opens it with the current code:
 // every one must end at the current version with the schema of a new
@@ -352,6 +384,27 @@ func TestMigrations(t *testing.T) {
 				}
 				view(t, s, func(tx session.Tx) error { return checkSeed1(t, tx) })
 			}
+			// Since version 2 the store keeps the tallies, which version
+			// 1's triggers kept: they stay right across the upgrade.
+			var triggers int
+			if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers); err != nil || triggers != 0 {
+				t.Errorf("%d triggers after the upgrade (%v), want none", triggers, err)
+			}
+			s.lim.keepDecisions, s.lim.pruneDecisions = 3, 2
+			update(t, s, func(tx session.Tx) error {
+				for i := range 6 {
+					for _, id := range []string{"old", "new"} {
+						if err := tx.Record(id, session.Record{EventID: fmt.Sprint(i), Decision: "allow"}); err != nil {
+							return err
+						}
+						if err := tx.AddFingerprints(id, []session.Fingerprint{{Sum: session.Sum{byte(i)}}, {Sum: session.Sum{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}}}); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			checkTallies(t, s.db)
 			// Opening again changes nothing.
 			openT(t, path, Options{})
 		})
@@ -740,4 +793,141 @@ func TestTxAfterEnd(t *testing.T) {
 	if err := kept.Touch("s", "a", "", false, time.Time{}); err == nil {
 		t.Error("Touch on a finished transaction succeeded")
 	}
+}
+
+// TestWALModeRestored: Open skips setting WAL mode when the file's header
+// says it is set, and sets it again when someone changed it.
+func TestWALModeRestored(t *testing.T) {
+	t.Parallel()
+	s, path := newT(t)
+	update(t, s, func(tx session.Tx) error { return tx.Touch("s", "a", "", false, time.Time{}) })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if wal, err := prepareFileWAL(path); err != nil || !wal {
+		t.Fatalf("header of a WAL database: wal %v, %v", wal, err)
+	}
+	db := rawDB(t, path)
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil || mode != "delete" {
+		t.Fatalf("PRAGMA journal_mode = DELETE: %q, %v", mode, err)
+	}
+	db.Close()
+	if wal, err := prepareFileWAL(path); err != nil || wal {
+		t.Fatalf("header of a rollback-journal database: wal %v, %v", wal, err)
+	}
+	s = openT(t, path, Options{})
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode after Open: %q, %v; want wal", mode, err)
+	}
+	view(t, s, func(tx session.Tx) error { _, err := tx.Session("s"); return err })
+}
+
+// TestOneConnection: a process that opens the store and decides, as a hook
+// does, uses one connection, so SQLite reads and parses the schema once.
+func TestOneConnection(t *testing.T) {
+	t.Parallel()
+	s, _ := newT(t)
+	update(t, s, func(tx session.Tx) error { return tx.Touch("s", "a", "", false, time.Time{}) })
+	view(t, s, func(tx session.Tx) error { _, err := tx.Session("s"); return err })
+	update(t, s, func(tx session.Tx) error { return tx.Touch("s", "a", "", false, time.Time{}) })
+	if n := s.db.Stats().OpenConnections; n != 1 {
+		t.Errorf("%d connections open, want 1", n)
+	}
+}
+
+// kept returns how many statements the connection of s keeps.
+func kept(t *testing.T, s *Store) int {
+	t.Helper()
+	sc, err := s.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	n := -1
+	if err := sc.Raw(func(dc any) error { n = len(dc.(*conn).stmts); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestStatementsKept: a connection keeps a statement from its second use
+// on, and Close finalizes what it keeps: only then does SQLite close the
+// database, checkpoint the WAL and remove it.
+func TestStatementsKept(t *testing.T) {
+	t.Parallel()
+	s, path := newT(t)
+	touch := func(tx session.Tx) error { return tx.Touch("s", "a", "", false, time.Time{}) }
+	update(t, s, touch)
+	if n := kept(t, s); n != 0 {
+		t.Errorf("after one use: %d statements kept, want 0", n)
+	}
+	update(t, s, touch)
+	// BEGIN IMMEDIATE, the touch, COMMIT.
+	if n := kept(t, s); n != 3 {
+		t.Errorf("after two uses: %d statements kept, want 3", n)
+	}
+	update(t, s, touch)
+	view(t, s, func(tx session.Tx) error {
+		if in, err := tx.Session("s"); err != nil || in.Events != 3 {
+			t.Errorf("session through kept statements: %+v, %v", in, err)
+		}
+		return nil
+	})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("WAL still there after Close: %v", err)
+	}
+}
+
+// TestUnexpectedTypes: a value of a type ward never writes, as a damaged
+// or edited file may hold, is an error wrapping ErrCorrupt, not a panic or
+// a zero value.
+func TestUnexpectedTypes(t *testing.T) {
+	t.Parallel()
+	s, _ := newT(t)
+	if _, err := s.db.Exec(`
+		INSERT INTO sessions (id, agent, cwd, synthetic, created, seen, events) VALUES ('s', 'a', '', 0, 'yesterday', 1, 1);
+		INSERT INTO labels (session, name, event_id, tool, source, at) VALUES ('s', 'x', 'e', 'T', x'00', 1);
+		INSERT INTO agents (agent, status, reason, changed_by, at) VALUES ('a', 'stopped', 'r', 'p', 'soon');`); err != nil {
+		t.Fatal(err)
+	}
+	view(t, s, func(tx session.Tx) error {
+		if _, err := tx.Session("s"); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("Session: %v, want ErrCorrupt", err)
+		}
+		if _, err := tx.Labels("s"); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("Labels: %v, want ErrCorrupt", err)
+		}
+		if _, err := tx.AgentStatus("a"); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("AgentStatus: %v, want ErrCorrupt", err)
+		}
+		return nil
+	})
+}
+
+// TestCanceledInUpdate: once the context is done, the transaction's next
+// statement fails with its error and Update keeps nothing.
+func TestCanceledInUpdate(t *testing.T) {
+	t.Parallel()
+	s, _ := newT(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Update(ctx, func(tx session.Tx) error {
+		if err := tx.Touch("s", "a", "", false, time.Time{}); err != nil {
+			return err
+		}
+		cancel()
+		return tx.Touch("t", "a", "", false, time.Time{})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Update: %v, want context.Canceled", err)
+	}
+	view(t, s, func(tx session.Tx) error {
+		if _, err := tx.Session("s"); !errors.Is(err, session.ErrNotFound) {
+			t.Errorf("session written by a canceled Update: %v", err)
+		}
+		return nil
+	})
 }

@@ -48,10 +48,11 @@ const (
 
 // txn is a session.Tx. It keeps the context of the Update or View that made
 // it: session.Tx's methods take none, and txn lives only as long as that
-// call.
+// call. It checks the context before each statement; the statements are
+// short, and the one wait that is not (for the write lock) is in slices.
 type txn struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	c     *conn // nil once the transaction is over
 	s     *Store
 	write bool
 }
@@ -65,6 +66,41 @@ func (t *txn) writable(what string) error {
 
 func (t *txn) wrap(what string, err error) error { return t.s.wrap(t.ctx, what, err) }
 
+// usable fails once the transaction is over or its context is done.
+func (t *txn) usable() error {
+	if t.c == nil {
+		return sql.ErrTxDone
+	}
+	return t.ctx.Err()
+}
+
+func (t *txn) exec(q string, args ...any) (int64, error) {
+	if err := t.usable(); err != nil {
+		return 0, err
+	}
+	return t.c.exec(q, args...)
+}
+
+func (t *txn) query(q string, args ...any) (*rows, error) {
+	if err := t.usable(); err != nil {
+		return nil, err
+	}
+	return t.c.query(q, args...)
+}
+
+// row runs q and scans its first row into dst; false if there is none.
+func (t *txn) row(q string, args []any, dst ...any) (found bool, err error) {
+	r, err := t.query(q, args...)
+	if err != nil {
+		return false, err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	if ok, err := r.next(); !ok || err != nil {
+		return false, err
+	}
+	return true, r.scan(dst...)
+}
+
 // Salt returns a copy of the store's salt.
 func (t *txn) Salt() ([]byte, error) {
 	return append([]byte(nil), t.s.salt...), nil
@@ -72,7 +108,7 @@ func (t *txn) Salt() ([]byte, error) {
 
 const sessionColumns = `id, agent, cwd, synthetic, created, seen, events, status, change_reason, change_by, change_at`
 
-func scanSession(sc interface{ Scan(...any) error }) (session.Info, error) {
+func scanSession(r *rows) (session.Info, error) {
 	var (
 		in            session.Info
 		created, seen int64
@@ -80,7 +116,7 @@ func scanSession(sc interface{ Scan(...any) error }) (session.Info, error) {
 		reason, by    sql.NullString
 		at            sql.NullInt64
 	)
-	err := sc.Scan(&in.ID, &in.Agent, &in.Cwd, &in.Synthetic, &created, &seen, &in.Events, &status, &reason, &by, &at)
+	err := r.scan(&in.ID, &in.Agent, &in.Cwd, &in.Synthetic, &created, &seen, &in.Events, &status, &reason, &by, &at)
 	if err != nil {
 		return in, err
 	}
@@ -94,15 +130,14 @@ func scanSession(sc interface{ Scan(...any) error }) (session.Info, error) {
 // Session returns a session, or an error wrapping session.ErrNotFound.
 func (t *txn) Session(id string) (session.Info, error) {
 	id = clip(id, MaxID)
-	row := t.tx.QueryRowContext(t.ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id)
-	in, err := scanSession(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return session.Info{}, fmt.Errorf("session %q: %w", id, session.ErrNotFound)
-	}
+	out, err := t.sessions(`SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id)
 	if err != nil {
 		return session.Info{}, t.wrap("read session", err)
 	}
-	return in, nil
+	if len(out) == 0 {
+		return session.Info{}, fmt.Errorf("session %q: %w", id, session.ErrNotFound)
+	}
+	return out[0], nil
 }
 
 // Sessions lists sessions, most recently seen first: at most f.Limit,
@@ -135,23 +170,30 @@ func (t *txn) Sessions(f session.Filter) ([]session.Info, error) {
 	}
 	q += ` ORDER BY seen DESC, id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	out, err := t.sessions(q, args...)
 	if err != nil {
 		return nil, t.wrap("list sessions", err)
 	}
-	defer rows.Close()
-	var out []session.Info
-	for rows.Next() {
-		in, err := scanSession(rows)
+	return out, nil
+}
+
+func (t *txn) sessions(q string, args ...any) (out []session.Info, err error) {
+	r, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	for {
+		ok, err := r.next()
+		if !ok || err != nil {
+			return out, err
+		}
+		in, err := scanSession(r)
 		if err != nil {
-			return nil, t.wrap("list sessions", err)
+			return nil, err
 		}
 		out = append(out, in)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, t.wrap("list sessions", err)
-	}
-	return out, nil
 }
 
 // Touch creates the session or marks it seen with one more event. An
@@ -166,7 +208,7 @@ func (t *txn) Touch(id, agent, cwd string, synthetic bool, at time.Time) error {
 		at = t.s.now()
 	}
 	n := nanos(at)
-	_, err := t.tx.ExecContext(t.ctx, `
+	_, err := t.exec(`
 		INSERT INTO sessions (id, agent, cwd, synthetic, created, seen, events)
 		VALUES (?, ?, ?, ?, ?, ?, 1)
 		ON CONFLICT (id) DO UPDATE SET
@@ -208,15 +250,12 @@ func (t *txn) SetStatus(id string, c session.Change) error {
 		return err
 	}
 	id = clip(id, MaxID)
-	res, err := t.tx.ExecContext(t.ctx,
-		`UPDATE sessions SET status = ?, change_reason = ?, change_by = ?, change_at = ? WHERE id = ?`,
+	n, err := t.exec(`UPDATE sessions SET status = ?, change_reason = ?, change_by = ?, change_at = ? WHERE id = ?`,
 		string(c.Status), c.Reason, c.By, nanos(c.At), id)
 	if err != nil {
 		return t.wrap("set session status", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return t.wrap("set session status", err)
-	} else if n == 0 {
+	if n == 0 {
 		return fmt.Errorf("set status of session %q: %w", id, session.ErrNotFound)
 	}
 	return nil
@@ -225,19 +264,20 @@ func (t *txn) SetStatus(id string, c session.Change) error {
 // AgentStatus returns the status set for every session of an agent, or nil.
 func (t *txn) AgentStatus(agent string) (*session.Change, error) {
 	var (
-		c      session.Change
-		status string
-		at     int64
+		c          session.Change
+		status     string
+		at         int64
+		reason, by string
 	)
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status, reason, changed_by, at FROM agents WHERE agent = ?`,
-		clip(agent, MaxID)).Scan(&status, &c.Reason, &c.By, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	found, err := t.row(`SELECT status, reason, changed_by, at FROM agents WHERE agent = ?`,
+		[]any{clip(agent, MaxID)}, &status, &reason, &by, &at)
 	if err != nil {
 		return nil, t.wrap("read agent status", err)
 	}
-	c.Status, c.At = session.Status(status), fromNanos(at)
+	if !found {
+		return nil, nil
+	}
+	c.Status, c.Reason, c.By, c.At = session.Status(status), reason, by, fromNanos(at)
 	return &c, nil
 }
 
@@ -250,7 +290,7 @@ func (t *txn) SetAgentStatus(agent string, c session.Change) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(t.ctx, `
+	_, err = t.exec(`
 		INSERT INTO agents (agent, status, reason, changed_by, at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (agent) DO UPDATE SET
 			status = excluded.status, reason = excluded.reason,
@@ -265,29 +305,34 @@ func (t *txn) SetAgentStatus(agent string, c session.Change) error {
 // Labels returns a session's labels with their provenance, oldest first.
 // A session holds at most MaxLabelEvents rows per label name.
 func (t *txn) Labels(id string) ([]session.Label, error) {
-	rows, err := t.tx.QueryContext(t.ctx,
-		`SELECT name, event_id, tool, source, at FROM labels WHERE session = ? ORDER BY at, name, event_id`,
-		clip(id, MaxID))
+	out, err := t.labels(clip(id, MaxID))
 	if err != nil {
 		return nil, t.wrap("read labels", err)
 	}
-	defer rows.Close()
-	var out []session.Label
-	for rows.Next() {
+	return out, nil
+}
+
+func (t *txn) labels(id string) (out []session.Label, err error) {
+	r, err := t.query(`SELECT name, event_id, tool, source, at FROM labels WHERE session = ? ORDER BY at, name, event_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	for {
+		ok, err := r.next()
+		if !ok || err != nil {
+			return out, err
+		}
 		var (
 			l  session.Label
 			at int64
 		)
-		if err := rows.Scan(&l.Name, &l.EventID, &l.Tool, &l.Source, &at); err != nil {
-			return nil, t.wrap("read labels", err)
+		if err := r.scan(&l.Name, &l.EventID, &l.Tool, &l.Source, &at); err != nil {
+			return nil, err
 		}
 		l.At = fromNanos(at)
 		out = append(out, l)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, t.wrap("read labels", err)
-	}
-	return out, nil
 }
 
 // AddLabels adds labels to a session. A label already recorded for the
@@ -311,7 +356,7 @@ func (t *txn) AddLabels(id string, ls []session.Label) error {
 			at = t.s.now()
 		}
 		name := clip(l.Name, MaxID)
-		_, err := t.tx.ExecContext(t.ctx, `
+		_, err := t.exec(`
 			INSERT OR IGNORE INTO labels (session, name, event_id, tool, source, at)
 			SELECT ?1, ?2, ?3, ?4, ?5, ?6
 			WHERE (SELECT count(*) FROM labels WHERE session = ?1 AND name = ?2) < ?7`,
@@ -334,17 +379,25 @@ func (t *txn) Fingerprints(id string, sums []session.Sum) ([]session.Fingerprint
 	}
 	id = clip(id, MaxID)
 	found := make(map[session.Sum]session.Fingerprint)
-	args := make([]any, 0, 1+min(len(sums), sumsPerQuery))
+	args := make([]any, 0, 1+min(sumsQuery(len(sums)), sumsPerQuery))
 	for start := 0; start < len(sums); start += sumsPerQuery {
 		chunk := sums[start:min(start+sumsPerQuery, len(sums))]
+		// The IN list has one of a few lengths (sumsQuery), so that the
+		// statements a connection keeps stay few; NULLs fill it, and
+		// match nothing.
+		n := sumsQuery(len(chunk))
 		args = append(args[:0], id)
-		for i := range chunk {
-			args = append(args, chunk[i][:])
+		for i := range n {
+			if i < len(chunk) {
+				args = append(args, chunk[i][:])
+			} else {
+				args = append(args, nil)
+			}
 		}
 		q := `SELECT sum, event_id, tool, kind, at FROM fingerprints WHERE session = ? AND sum IN (?` +
-			strings.Repeat(`, ?`, len(chunk)-1) + `)`
+			strings.Repeat(`, ?`, n-1) + `)`
 		if err := t.readFingerprints(q, args, found); err != nil {
-			return nil, err
+			return nil, t.wrap("read fingerprints", err)
 		}
 	}
 	if len(found) == 0 {
@@ -360,32 +413,44 @@ func (t *txn) Fingerprints(id string, sums []session.Sum) ([]session.Fingerprint
 	return out, nil
 }
 
-func (t *txn) readFingerprints(q string, args []any, found map[session.Sum]session.Fingerprint) error {
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
-	if err != nil {
-		return t.wrap("read fingerprints", err)
+// sumsQuery is the length of the IN list that asks for n sums (0 < n <=
+// sumsPerQuery): the least power of two that holds them. Padding costs
+// the driver binding and SQLite sorting the extra NULLs, so the lengths
+// are not coarser than that.
+func sumsQuery(n int) int {
+	q := 1
+	for q < n {
+		q *= 2
 	}
-	defer rows.Close()
-	for rows.Next() {
+	return min(q, sumsPerQuery)
+}
+
+func (t *txn) readFingerprints(q string, args []any, found map[session.Sum]session.Fingerprint) (err error) {
+	r, err := t.query(q, args...)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	for {
+		ok, err := r.next()
+		if !ok || err != nil {
+			return err
+		}
 		var (
 			f   session.Fingerprint
 			sum []byte
 			at  int64
 		)
-		if err := rows.Scan(&sum, &f.EventID, &f.Tool, &f.Kind, &at); err != nil {
-			return t.wrap("read fingerprints", err)
+		if err := r.scan(&sum, &f.EventID, &f.Tool, &f.Kind, &at); err != nil {
+			return err
 		}
 		if len(sum) != session.SumSize {
-			return fmt.Errorf("state database %s: read fingerprints: %w: sum of %d bytes", t.s.path, ErrCorrupt, len(sum))
+			return fmt.Errorf("%w: sum of %d bytes", ErrCorrupt, len(sum))
 		}
 		copy(f.Sum[:], sum)
 		f.At = fromNanos(at)
 		found[f.Sum] = f
 	}
-	if err := rows.Err(); err != nil {
-		return t.wrap("read fingerprints", err)
-	}
-	return nil
 }
 
 // AddFingerprints records fingerprints. A sum already recorded keeps its
@@ -404,31 +469,30 @@ func (t *txn) AddFingerprints(id string, fs []session.Fingerprint) error {
 		return t.wrap("add fingerprints", err)
 	}
 	limit := t.s.lim.fingerprints
-	if n >= limit {
-		return nil
-	}
-	stmt, err := t.tx.PrepareContext(t.ctx, `
-		INSERT OR IGNORE INTO fingerprints (session, sum, event_id, tool, kind, at) VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return t.wrap("add fingerprints", err)
-	}
-	defer stmt.Close()
+	added := 0
 	for _, f := range fs {
+		if n+added >= limit {
+			break
+		}
 		at := f.At
 		if at.IsZero() {
 			at = t.s.now()
 		}
-		res, err := stmt.ExecContext(t.ctx, id, f.Sum[:], clip(f.EventID, MaxID), clip(f.Tool, MaxID), clip(f.Kind, MaxID), nanos(at))
+		k, err := t.exec(`INSERT OR IGNORE INTO fingerprints (session, sum, event_id, tool, kind, at) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, f.Sum[:], clip(f.EventID, MaxID), clip(f.Tool, MaxID), clip(f.Kind, MaxID), nanos(at))
 		if err != nil {
 			return t.wrap("add fingerprints", err)
 		}
-		added, err := res.RowsAffected()
-		if err != nil {
-			return t.wrap("add fingerprints", err)
-		}
-		if n += int(added); n >= limit {
-			return nil
-		}
+		added += int(k)
+	}
+	if added == 0 {
+		return nil
+	}
+	_, err = t.exec(`
+		INSERT INTO tallies (session, fingerprints) VALUES (?, ?)
+		ON CONFLICT (session) DO UPDATE SET fingerprints = fingerprints + excluded.fingerprints`, id, added)
+	if err != nil {
+		return t.wrap("add fingerprints", err)
 	}
 	return nil
 }
@@ -443,13 +507,14 @@ func (t *txn) CountFingerprints(id string) (int, error) {
 }
 
 // tally reads one column of the tallies table: fingerprints or decisions.
+//
+// The tallies say how many fingerprints and decisions each session holds,
+// so that the caps cost one lookup, not a count. The statements that add
+// and delete those rows keep them, in the same transaction.
 func (t *txn) tally(id, column string) (int, error) {
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+column+` FROM tallies WHERE session = ?`, id).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return n, err
+	var n int64
+	_, err := t.row(`SELECT `+column+` FROM tallies WHERE session = ?`, []any{id}, &n)
+	return int(n), err
 }
 
 // Take applies GCRA to key. With T = r.Per/r.N and tat the key's stored
@@ -470,24 +535,25 @@ func (t *txn) Take(key string, r session.Rate, now time.Time) (bool, time.Durati
 	interval := max(int64(r.Per)/int64(r.N), 1)
 	tat := nowN
 	var stored int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT tat FROM counters WHERE key = ?`, key).Scan(&stored)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	found, err := t.row(`SELECT tat FROM counters WHERE key = ?`, []any{key}, &stored)
+	if err != nil {
 		return false, 0, t.wrap("take from rate limit", err)
-	case stored > tat:
+	}
+	if found && stored > tat {
 		tat = stored
 	}
 	next := satAdd(tat, interval)
 	if next-nowN > int64(r.Per) {
 		return false, time.Duration(next - int64(r.Per) - nowN), nil
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `
+	// Run even when nothing has expired: a statement that looks first
+	// costs more (BenchmarkOpenDecision) than this one finding nothing.
+	if _, err := t.exec(`
 		DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE tat <= ? LIMIT ?)`,
 		nowN, pruneCounters); err != nil {
 		return false, 0, t.wrap("take from rate limit", err)
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `
+	if _, err := t.exec(`
 		INSERT INTO counters (key, tat) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET tat = excluded.tat`, key, next); err != nil {
 		return false, 0, t.wrap("take from rate limit", err)
@@ -508,27 +574,34 @@ func (t *txn) Counters(prefix string) ([]session.Counter, error) {
 	}
 	q += ` ORDER BY key LIMIT ?`
 	args = append(args, MaxList)
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	out, err := t.counters(q, args)
 	if err != nil {
 		return nil, t.wrap("read counters", err)
 	}
-	defer rows.Close()
-	var out []session.Counter
-	for rows.Next() {
+	return out, nil
+}
+
+func (t *txn) counters(q string, args []any) (out []session.Counter, err error) {
+	r, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	for {
+		ok, err := r.next()
+		if !ok || err != nil {
+			return out, err
+		}
 		var (
 			c   session.Counter
 			tat int64
 		)
-		if err := rows.Scan(&c.Key, &tat); err != nil {
-			return nil, t.wrap("read counters", err)
+		if err := r.scan(&c.Key, &tat); err != nil {
+			return nil, err
 		}
 		c.TAT = fromNanos(tat)
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, t.wrap("read counters", err)
-	}
-	return out, nil
 }
 
 // Record keeps a decision. Each time a session passes KeepDecisions +
@@ -542,12 +615,17 @@ func (t *txn) Record(id string, r session.Record) error {
 		r.At = t.s.now()
 	}
 	id = clip(id, MaxID)
-	_, err := t.tx.ExecContext(t.ctx, `
+	_, err := t.exec(`
 		INSERT INTO decisions (session, at, event_id, phase, tool, kind, decision, rule, reason, digest)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, nanos(r.At), clip(r.EventID, MaxID), clip(r.Phase, MaxID), clip(r.Tool, MaxID), clip(r.Kind, MaxID),
 		clip(r.Decision, MaxID), clip(r.Rule, MaxID), clip(r.Reason, MaxText), clip(r.Digest, MaxID))
 	if err != nil {
+		return t.wrap("record decision", err)
+	}
+	if _, err = t.exec(`
+		INSERT INTO tallies (session, decisions) VALUES (?, 1)
+		ON CONFLICT (session) DO UPDATE SET decisions = decisions + 1`, id); err != nil {
 		return t.wrap("record decision", err)
 	}
 	n, err := t.tally(id, "decisions")
@@ -557,11 +635,14 @@ func (t *txn) Record(id string, r session.Record) error {
 	if n < t.s.lim.keepDecisions+t.s.lim.pruneDecisions {
 		return nil
 	}
-	_, err = t.tx.ExecContext(t.ctx, `
+	deleted, err := t.exec(`
 		DELETE FROM decisions WHERE id IN (
 			SELECT id FROM decisions WHERE session = ?1 ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?2)`,
 		id, t.s.lim.keepDecisions)
 	if err != nil {
+		return t.wrap("prune decisions", err)
+	}
+	if _, err := t.exec(`UPDATE tallies SET decisions = decisions - ? WHERE session = ?`, deleted, id); err != nil {
 		return t.wrap("prune decisions", err)
 	}
 	return nil
@@ -569,46 +650,52 @@ func (t *txn) Record(id string, r session.Record) error {
 
 // Recent returns up to n (at most MaxRecent) of a session's newest
 // decisions, newest first.
-func (t *txn) Recent(id string, n int) ([]session.Record, error) {
+func (t *txn) Recent(id string, n int) (out []session.Record, err error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `
-		SELECT at, event_id, phase, tool, kind, decision, rule, reason, digest
-		FROM decisions WHERE session = ? ORDER BY at DESC, id DESC LIMIT ?`,
-		clip(id, MaxID), min(n, MaxRecent))
+	out, err = t.recent(clip(id, MaxID), min(n, MaxRecent))
 	if err != nil {
-		return nil, t.wrap("read decisions", err)
-	}
-	defer rows.Close()
-	var out []session.Record
-	for rows.Next() {
-		var (
-			r  session.Record
-			at int64
-		)
-		if err := rows.Scan(&at, &r.EventID, &r.Phase, &r.Tool, &r.Kind, &r.Decision, &r.Rule, &r.Reason, &r.Digest); err != nil {
-			return nil, t.wrap("read decisions", err)
-		}
-		r.At = fromNanos(at)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, t.wrap("read decisions", err)
 	}
 	return out, nil
 }
 
+func (t *txn) recent(id string, n int) (out []session.Record, err error) {
+	r, err := t.query(`
+		SELECT at, event_id, phase, tool, kind, decision, rule, reason, digest
+		FROM decisions WHERE session = ? ORDER BY at DESC, id DESC LIMIT ?`, id, n)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, r.close()) }()
+	for {
+		ok, err := r.next()
+		if !ok || err != nil {
+			return out, err
+		}
+		var (
+			rec session.Record
+			at  int64
+		)
+		if err := r.scan(&at, &rec.EventID, &rec.Phase, &rec.Tool, &rec.Kind, &rec.Decision, &rec.Rule, &rec.Reason, &rec.Digest); err != nil {
+			return nil, err
+		}
+		rec.At = fromNanos(at)
+		out = append(out, rec)
+	}
+}
+
 // Repeats returns how many of a session's kept decisions at or after since
 // had an action with this digest.
 func (t *txn) Repeats(id, digest string, since time.Time) (int, error) {
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM decisions WHERE session = ? AND digest = ? AND at >= ?`,
-		clip(id, MaxID), clip(digest, MaxID), nanos(since)).Scan(&n)
+	var n int64
+	_, err := t.row(`SELECT count(*) FROM decisions WHERE session = ? AND digest = ? AND at >= ?`,
+		[]any{clip(id, MaxID), clip(digest, MaxID), nanos(since)}, &n)
 	if err != nil {
 		return 0, t.wrap("count repeats", err)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // clip cuts s to at most n bytes, at a UTF-8 boundary.

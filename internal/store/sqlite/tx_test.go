@@ -303,6 +303,50 @@ func TestFingerprints(t *testing.T) {
 	})
 }
 
+// TestFingerprintLengths asks for numbers of sums around the lengths of the
+// IN lists (powers of two, padded with NULLs) and of the chunks.
+func TestFingerprintLengths(t *testing.T) {
+	t.Parallel()
+	s, _ := newT(t)
+	const held = 600
+	update(t, s, func(tx session.Tx) error {
+		var fs []session.Fingerprint
+		for i := range held {
+			fs = append(fs, session.Fingerprint{Sum: sum(i), EventID: "e"})
+		}
+		return tx.AddFingerprints("s", fs)
+	})
+	view(t, s, func(tx session.Tx) error {
+		for _, n := range []int{1, 2, 3, 4, 5, 31, 32, 33, 127, 128, 129, 255, 256, 257, 511, 512, 513, 1000} {
+			// Every other sum is held (n/2 < held).
+			var ask []session.Sum
+			want := 0
+			for i := range n {
+				if i%2 == 0 {
+					ask = append(ask, sum(i/2))
+					want++
+				} else {
+					ask = append(ask, sum(held+i))
+				}
+			}
+			got, err := tx.Fingerprints("s", ask)
+			if err != nil {
+				return err
+			}
+			if len(got) != want {
+				t.Errorf("%d sums: %d found, want %d", n, len(got), want)
+			}
+			for i, f := range got {
+				if f.Sum != sum(i) {
+					t.Errorf("%d sums: result %d is %x, want %x", n, i, f.Sum, sum(i))
+					break
+				}
+			}
+		}
+		return nil
+	})
+}
+
 func TestFingerprintCap(t *testing.T) {
 	t.Parallel()
 	s, _ := newT(t)
