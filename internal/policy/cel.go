@@ -4,20 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
-	"strings"
-	"unicode/utf8"
-
-	"cel.dev/cel-go/cel"
-	celast "cel.dev/cel-go/common/ast"
-	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/ext"
-	"cel.dev/cel-go/interpreter"
 
 	"github.com/agentward/ward/event"
+	"github.com/agentward/ward/internal/policy/cond"
 )
 
-// Conditions (a rule's "when") are CEL expressions over these variables:
+// Conditions (a rule's "when") are CEL expressions (package cond) over
+// these variables:
 //
 //	event     the event: id, agent, session, cwd, phase, tool
 //	action    the normalized action: kind, command, path, content, url, ...
@@ -52,143 +45,74 @@ type SessionView struct {
 
 // Limits on conditions, so a condition cannot make a decision slow.
 const (
-	celCostLimit  = 1_000_000 // CEL's abstract cost units per evaluation
+	celCostLimit  = 1_000_000 // steps per evaluation (see cond.Options)
 	celMaxLen     = 16 << 10  // characters of a condition
 	celMaxNesting = 64        // depth of a condition's syntax tree
 )
 
-// newCELEnv builds the environment conditions are checked in. It is costly
-// (about half a millisecond), so policies build it only when a condition
-// is first needed.
-func newCELEnv() (*cel.Env, error) {
-	env, err := cel.NewEnv(
-		ext.NativeTypes(ext.ParseStructTag("json"),
-			reflect.TypeOf(EventView{}), reflect.TypeOf(FindingView{}), reflect.TypeOf(SessionView{}),
-			reflect.TypeOf(event.Action{}), reflect.TypeOf(event.Facts{})),
-		cel.Variable("event", cel.ObjectType("policy.EventView")),
-		cel.Variable("action", cel.ObjectType("event.Action")),
-		cel.Variable("facts", cel.ObjectType("event.Facts")),
-		cel.Variable("findings", cel.ListType(cel.ObjectType("policy.FindingView"))),
-		cel.Variable("session", cel.ObjectType("policy.SessionView")),
-		cel.Variable("input", cel.DynType),
-		ext.Strings(),
-		cel.ParserExpressionSizeLimit(celMaxLen),
-		cel.ParserRecursionLimit(celMaxNesting),
-	)
+// newCondEnv builds the environment conditions are checked in (about
+// 0.1 ms). Policies build it when a condition is first needed, so a hook
+// process that reaches no condition does not pay for it.
+func newCondEnv() (*cond.Env, error) {
+	objs := cond.NewObjects()
+	var err error
+	object := func(v any) *cond.Type {
+		t, e := objs.Of(reflect.TypeOf(v))
+		if e != nil && err == nil {
+			err = e
+		}
+		return t
+	}
+	vars := []cond.Var{
+		{Name: "event", Type: object(EventView{})},
+		{Name: "action", Type: object(event.Action{})},
+		{Name: "facts", Type: object(event.Facts{})},
+		{Name: "findings", Type: cond.ListOf(object(FindingView{}))},
+		{Name: "session", Type: object(SessionView{})},
+		{Name: "input", Type: cond.Dyn},
+	}
 	if err != nil {
 		return nil, fmt.Errorf("building the condition environment: %w", err)
 	}
-	return env, nil
+	return cond.NewEnv(cond.Options{MaxLength: celMaxLen, MaxDepth: celMaxNesting, CostLimit: celCostLimit}, vars...), nil
 }
 
 // condition is a compiled "when".
 type condition struct {
-	ast *cel.Ast
-	prg cel.Program
+	prg *cond.Program
 }
 
-// celIssue is a problem in a condition, at an offset into its text.
+// celIssue is a problem in a condition, at a byte offset into its text.
 type celIssue struct {
 	offset int
 	msg    string
 }
 
 // compileCondition parses and type-checks src and prepares it to run.
-func compileCondition(env *cel.Env, src string) (*condition, []celIssue) {
-	ast, iss := env.Compile(src)
-	if iss != nil && iss.Err() != nil {
-		var out []celIssue
-		for _, e := range iss.Errors() {
-			out = append(out, celIssue{offset: offsetOf(src, e.Location.Line(), e.Location.Column()), msg: e.Message})
+func compileCondition(env *cond.Env, src string) (*condition, []celIssue) {
+	prg, issues := env.Compile(src)
+	if len(issues) > 0 {
+		out := make([]celIssue, len(issues))
+		for i, is := range issues {
+			out[i] = celIssue{offset: is.Offset, msg: is.Msg}
 		}
 		return nil, out
 	}
-	if !ast.OutputType().IsExactType(types.BoolType) {
-		return nil, []celIssue{{msg: fmt.Sprintf("a condition must be true or false, this one gives %s", ast.OutputType())}}
+	if prg.Type().Kind() != cond.BoolKind {
+		return nil, []celIssue{{msg: fmt.Sprintf("a condition must be true or false, this one gives %s", prg.Type())}}
 	}
-	if bad := badRegexes(ast); len(bad) > 0 {
-		return nil, bad
-	}
-	// The cost limit bounds every evaluation, deterministically; checking
-	// the context inside comprehensions as well would cost each evaluation
-	// more than the conditions themselves usually do.
-	prg, err := env.Program(ast,
-		cel.EvalOptions(cel.OptOptimize),
-		cel.CostLimit(celCostLimit),
-	)
-	if err != nil {
-		return nil, []celIssue{{msg: err.Error()}}
-	}
-	return &condition{ast: ast, prg: prg}, nil
+	return &condition{prg: prg}, nil
 }
 
-// badRegexes finds calls of matches() whose pattern is a constant that does
-// not compile, so the mistake shows when the policy loads rather than on
-// the first event that reaches the condition.
-func badRegexes(a *cel.Ast) []celIssue {
-	native := a.NativeRep()
-	var out []celIssue
-	for _, call := range celast.MatchDescendants(celast.NavigateAST(native), celast.FunctionMatcher("matches")) {
-		args := call.AsCall().Args()
-		if call.AsCall().IsMemberFunction() {
-			args = append([]celast.Expr{call.AsCall().Target()}, args...)
-		}
-		if len(args) != 2 || args[1].Kind() != celast.LiteralKind {
-			continue
-		}
-		pattern, ok := args[1].AsLiteral().Value().(string)
-		if !ok {
-			continue
-		}
-		if _, err := regexp.Compile(pattern); err != nil {
-			loc := native.SourceInfo().GetStartLocation(args[1].ID())
-			out = append(out, celIssue{offset: offsetOfLoc(native, loc.Line(), loc.Column()), msg: fmt.Sprintf("regular expression does not compile: %v", err)})
-		}
-	}
-	return out
-}
-
-func offsetOfLoc(a *celast.AST, line, col int) int {
-	// Column offsets count from the start of the expression's line; the
-	// expression's text is not kept in the AST, so lines are counted from
-	// the line offsets recorded there.
-	offsets := a.SourceInfo().LineOffsets()
-	start := 0
-	if line >= 2 && line-2 < len(offsets) {
-		start = int(offsets[line-2])
-	}
-	return start + col
-}
-
-// offsetOf converts CEL's 1-based line and 0-based column (in characters)
-// into a byte offset into src.
-func offsetOf(src string, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return len(src)
-		}
-		off += i + 1
-	}
-	for c := 0; c < col && off < len(src); c++ {
-		_, size := utf8.DecodeRuneInString(src[off:])
-		off += size
-	}
-	return off
+// constantFalse reports whether the condition folds to false.
+func (c *condition) constantFalse() bool {
+	v, ok := c.prg.Constant()
+	return ok && v == false
 }
 
 // eval runs the condition.
 func (c *condition) eval(act *activation) (bool, error) {
-	v, _, err := c.prg.Eval(act)
-	if err != nil {
-		return false, err
-	}
-	b, ok := v.Value().(bool)
-	if !ok {
-		return false, fmt.Errorf("condition gave %v, not true or false", v)
-	}
-	return b, nil
+	return c.prg.EvalBool(act)
 }
 
 // activation resolves condition variables from an Input, building each
@@ -204,10 +128,10 @@ type activation struct {
 	inputErr error
 }
 
-var _ interpreter.Activation = (*activation)(nil)
+var _ cond.Activation = (*activation)(nil)
 
-// ResolveName implements interpreter.Activation.
-func (a *activation) ResolveName(name string) (any, bool) {
+// Var implements cond.Activation.
+func (a *activation) Var(name string) (any, error) {
 	in := a.in
 	switch name {
 	case "event":
@@ -215,11 +139,11 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			a.ev = &EventView{ID: in.Event.ID, Agent: in.Event.Agent, Session: in.Event.Session,
 				Cwd: in.Event.Cwd, Phase: string(in.Event.Phase), Tool: in.Event.Tool}
 		}
-		return a.ev, true
+		return a.ev, nil
 	case "action":
-		return &in.Event.Action, true
+		return &in.Event.Action, nil
 	case "facts":
-		return in.Facts, true
+		return in.Facts, nil
 	case "findings":
 		if a.findings == nil {
 			a.findings = make([]FindingView, len(in.Findings))
@@ -227,7 +151,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 				a.findings[i] = FindingView{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Evidence: f.Evidence}
 			}
 		}
-		return a.findings, true
+		return &a.findings, nil
 	case "session":
 		if a.session == nil {
 			labels := in.Labels
@@ -236,7 +160,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			}
 			a.session = &SessionView{ID: in.Event.Session, Labels: labels}
 		}
-		return a.session, true
+		return a.session, nil
 	case "input":
 		if a.input == nil && a.inputErr == nil {
 			if in.Event.Action.Kind == event.KindMCP && in.Event.Action.Arguments != nil {
@@ -245,9 +169,9 @@ func (a *activation) ResolveName(name string) (any, bool) {
 				a.input, a.inputErr = decodeInput(in.Event.Input)
 			}
 		}
-		return a.input, a.inputErr == nil
+		return a.input, a.inputErr
 	}
-	return nil, false
+	return nil, fmt.Errorf("no variable %q", name)
 }
 
 // decodeInput decodes the tool input for conditions; an absent input is
@@ -265,6 +189,3 @@ func decodeInput(raw []byte) (any, error) {
 	}
 	return v, nil
 }
-
-// Parent implements interpreter.Activation.
-func (a *activation) Parent() interpreter.Activation { return nil }

@@ -10,11 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"cel.dev/cel-go/cel"
-
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/analyze/netx"
 	"github.com/agentward/ward/internal/analyze/pathclass"
+	"github.com/agentward/ward/internal/policy/cond"
 	"github.com/agentward/ward/internal/policy/presets"
 )
 
@@ -58,7 +57,7 @@ type Policy struct {
 	// Files are the parsed files, by name.
 	Files map[string]*File
 
-	env func() (*cel.Env, error)
+	env func() (*cond.Env, error)
 }
 
 // DisabledRule is a rule a layer switched off.
@@ -187,7 +186,7 @@ func Compile(sources []Source, opts Options) (*Policy, error) {
 	c.pol.Warnings.Sort()
 	c.pol.Files = c.files
 	c.pol.Digest = digest(sources)
-	c.pol.env = sync.OnceValues(newCELEnv)
+	c.pol.env = sync.OnceValues(newCondEnv)
 	return c.pol, nil
 }
 
@@ -714,7 +713,7 @@ func (c *compiler) conditions([]Source) {
 	if !c.opts.Eager {
 		return
 	}
-	env, err := newCELEnv()
+	env, err := newCondEnv()
 	if err != nil {
 		c.errorf(CodeCEL, Pos{}, "%v", err)
 		return
@@ -732,7 +731,7 @@ func (c *compiler) conditions([]Source) {
 
 // compileWhen compiles the rule's condition, mapping problems back to
 // their line and column in the policy file.
-func (r *compiled) compileWhen(env *cel.Env) (*condition, error) {
+func (r *compiled) compileWhen(env *cond.Env) (*condition, error) {
 	cond, issues := compileCondition(env, r.When)
 	if len(issues) == 0 {
 		return cond, nil

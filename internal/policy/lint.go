@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"cel.dev/cel-go/cel"
-	celast "cel.dev/cel-go/common/ast"
-	"cel.dev/cel-go/common/types"
-
 	"github.com/agentward/ward/event"
 )
 
@@ -70,7 +66,7 @@ func (r *compiled) never(opts LintOptions) []string {
 			}
 		}
 	}
-	if r.cond != nil && constantFalse(r.cond.ast) {
+	if r.cond != nil && r.cond.constantFalse() {
 		out = append(out, "its condition is always false")
 	}
 	return out
@@ -107,29 +103,4 @@ func hasPaths(k event.Kind) bool {
 		return true
 	}
 	return false
-}
-
-// constantFalse reports whether a checked condition folds to false.
-func constantFalse(a *cel.Ast) bool {
-	if a == nil {
-		return false
-	}
-	env, err := newCELEnv()
-	if err != nil {
-		return false
-	}
-	folder, err := cel.NewConstantFoldingOptimizer()
-	if err != nil {
-		return false
-	}
-	opt, err := cel.NewStaticOptimizer(folder)
-	if err != nil {
-		return false
-	}
-	folded, iss := opt.Optimize(env, a)
-	if iss != nil && iss.Err() != nil {
-		return false
-	}
-	e := folded.NativeRep().Expr()
-	return e.Kind() == celast.LiteralKind && e.AsLiteral() == types.False
 }
