@@ -489,7 +489,7 @@ var condTable = []struct{ src, want string }{
 	{`int(input.s) == 1`, "error"},
 	{`int(input.big) == 1`, "error"},
 	{`int(input.n) == 3 && int(input.neg) == -2`, "true"},
-	{`int(input['n']) == 3`, "error"},  // input['n'] is typed int: a quirk of CEL's inference
+	{`int(input['n']) == 3`, "error"},   // input['n'] is typed int: a quirk of CEL's inference
 	{`uint(input['n']) == 3u`, "error"}, // likewise uint
 	{`double(input['n']) == 3.0 && dyn(input['n']) == 3`, "true"},
 	{`int(true) == 1`, "compile"},
