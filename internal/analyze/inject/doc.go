@@ -35,9 +35,12 @@
 // [Threshold] (0.5). Matches below [MinConfidence] (0.3) are not reported;
 // those between are context for a reviewer, not alarms.
 //
-// Patterns are compiled on first use, rule by rule, never at package
-// initialisation, and a scan does bounded work, linear in the size of its
-// input: rules run only at their key words, behind prefilters derived from
-// their patterns, and the number of attempts, decoded blobs and nested
-// scans is capped.
+// A hook scans in a new process each time, so nothing is built at run
+// time, not even on first use: go generate compiles every pattern, with
+// regexp/syntax, into a program that a small NFA runs with package
+// regexp's semantics, derives the prefilters and builds the word index,
+// all stored as static data (tables_gen.go). A scan does bounded work,
+// linear in the size of its input: rules run only at their key words,
+// behind prefilters derived from their patterns, and the number of
+// attempts, decoded blobs and nested scans is capped.
 package inject

@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzScan checks that a scan never panics, is deterministic, reports
-// sorted, in-bounds matches with known ids and safe evidence, and that
-// prefilters never lose a match.
+// sorted, in-bounds matches with known ids and safe evidence, that
+// prefilters never lose a match, and that the compiled progs match as
+// package regexp does.
 func FuzzScan(f *testing.F) {
 	for _, set := range corpusSets() {
 		for _, c := range append(set.inject, set.benign...) {
@@ -52,6 +53,9 @@ func FuzzScan(f *testing.F) {
 			if len(m.Evidence) > 120 || !utf8.ValidString(m.Evidence) {
 				t.Fatalf("bad evidence %q", m.Evidence)
 			}
+		}
+		if _, err := inject.CheckProgs(text); err != nil {
+			t.Fatal(err)
 		}
 		if unfiltered := inject.ScanUnfiltered(text); !slices.Equal(ms, unfiltered) {
 			t.Fatalf("prefilters lost a match:\n%v\n%v", ms, unfiltered)

@@ -51,10 +51,12 @@ type Match struct {
 }
 
 // Scanner finds prompt-injection markers. It is safe for concurrent use;
-// its patterns are compiled on first use and shared by every Scanner.
+// its tables are static data, compiled ahead of time and shared by every
+// Scanner.
 type Scanner struct{}
 
-// New returns a Scanner. It does no work: patterns compile on first Scan.
+// New returns a Scanner. It does no work, and neither does the first
+// Scan beyond scanning: nothing is compiled at run time.
 func New() *Scanner { return &Scanner{} }
 
 // Scan returns the markers found in text, sorted by Start, at most
@@ -62,6 +64,7 @@ func New() *Scanner { return &Scanner{} }
 func (s *Scanner) Scan(text string) []Match {
 	st := newState(compiled())
 	hits := st.scan(text, 0, scanAll)
+	st.done()
 	return report(text, score(hits))
 }
 

@@ -55,6 +55,38 @@ type state struct {
 	// noFilter runs every rule at every key, skipping prefilters; tests
 	// use it to check that prefilters never lose a match.
 	noFilter bool
+	m        *machine // taken from machines on the first match
+	// verify, when set, is given every match attempt: tests check the
+	// progs against package regexp with it.
+	verify func(ref ruleRef, keyLen int, s string, start, end int, ok bool)
+}
+
+// match runs ref's rule over s and returns its leftmost-first match, as
+// regexp.Regexp.FindStringIndex would. With keyLen > 0, s starts with
+// ref's key, keyLen bytes long.
+func (st *state) match(ref ruleRef, keyLen int, s string) (start, end int, ok bool) {
+	if st.m == nil {
+		st.m = machines.Get().(*machine)
+		st.m.reserve(st.tb.maxCode)
+	}
+	p := &st.tb.rules[ref.rule].prog
+	if keyLen > 0 && ref.seeds != 0 {
+		start, end, ok = st.m.run(p, st.tb.classes, s, keyLen, st.tb.seeds[ref.seeds-1])
+	} else {
+		start, end, ok = st.m.find(p, st.tb.classes, s)
+	}
+	if st.verify != nil {
+		st.verify(ref, keyLen, s, start, end, ok)
+	}
+	return start, end, ok
+}
+
+// done returns the state's machine to the pool.
+func (st *state) done() {
+	if st.m != nil {
+		machines.Put(st.m)
+		st.m = nil
+	}
 }
 
 func newState(tb *tables) *state {
@@ -228,27 +260,63 @@ type keyScan struct {
 	// even on text made of nothing but keys.
 	tries    int
 	lastLine map[uint16]int // per onLine rule, the last line it ran on
-	// seen counts the occurrences of each key; prefilters are used from
-	// the followAfter-th occurrence on, so a short text does not pay for
-	// deriving them.
-	seen map[*[]ruleRef]int
+	// seen counts the occurrences of each key, up to followAfter+1.
+	seen []uint8
+	// needs remembers recent windows searched for needed literals:
+	// rules of one key often need the same ones.
+	needs    [4]needMemo
+	needNext int
 }
 
-// followAfter is how many times a key runs its rules unfiltered in a
-// text before its prefilters are derived and used.
+// needMemo is a search of s[lo:hi] for the literals of a rule's need:
+// end is where the first of them found ends, or past hi.
+type needMemo struct {
+	need        uint16
+	lo, hi, end int
+}
+
+// contains reports whether s[lo:hi] contains one of lits, the literals
+// of need.
+func (ks *keyScan) contains(need uint16, lits []string, lo, hi int) bool {
+	for _, m := range ks.needs {
+		if m.need == need && m.lo == lo && hi <= m.hi {
+			// Each literal's first occurrence in s[lo:m.hi] ends the
+			// earliest of its occurrences.
+			return m.end <= hi
+		}
+	}
+	end := hi + 1
+	for _, l := range lits {
+		if k := strings.Index(ks.s[lo:hi], l); k >= 0 {
+			end = min(end, lo+k+len(l))
+		}
+	}
+	ks.needs[ks.needNext] = needMemo{need, lo, hi, end}
+	ks.needNext = (ks.needNext + 1) % len(ks.needs)
+	return end <= hi
+}
+
+// followAfter is how many times a key runs its rules in a text before
+// its prefilters decide whether they run. Before, a prefilter that
+// rejects the text only stands for a pattern that would not match: the
+// attempt counts against the scan's bound on attempts. (This is how the
+// scanner ran when prefilters were derived during the scan, and it is
+// kept so that results stay the same on texts that reach the bound.)
 const followAfter = 4
 
-// filtered reports whether the key whose rules are refs should use its
-// prefilters at this occurrence.
-func (ks *keyScan) filtered(refs *[]ruleRef) bool {
+// filtered reports whether the key should use its prefilters at this
+// occurrence.
+func (ks *keyScan) filtered(key uint16) bool {
 	if ks.st.noFilter {
 		return false
 	}
 	if ks.seen == nil {
-		ks.seen = make(map[*[]ruleRef]int)
+		ks.seen = make([]uint8, ks.st.tb.numKeys)
 	}
-	ks.seen[refs]++
-	return ks.seen[refs] > followAfter
+	if ks.seen[key] <= followAfter {
+		ks.seen[key]++
+	}
+	return ks.seen[key] > followAfter
 }
 
 func (ks *keyScan) run(nonASCII bool) {
@@ -305,7 +373,7 @@ func (ks *keyScan) run(nonASCII bool) {
 				}
 				i := off + j
 				for _, ref := range k.rules {
-					ks.try(ref.rule, i, i+len(k.lit))
+					ks.try(ref, i, i+len(k.lit), nil)
 				}
 				off = i + len(k.lit)
 			}
@@ -315,7 +383,7 @@ func (ks *keyScan) run(nonASCII bool) {
 
 // word handles a word of the index at s[i:j].
 func (ks *keyScan) word(e *wordEntry, i, j int) {
-	s, n := ks.s, len(ks.s)
+	s := ks.s
 	if e.flags2&wImperative != 0 && len(ks.orders) < maxHits && ks.st.clauseStart(s, i) {
 		ks.orders = append(ks.orders, [2]int{i, j})
 	}
@@ -328,17 +396,36 @@ func (ks *keyScan) word(e *wordEntry, i, j int) {
 	if e.flags&wReverse != 0 {
 		ks.gates.add(gateReverse, i)
 	}
-	filter := len(e.rules) > 0 && ks.filtered(&e.rules)
+	filter := len(e.rules) > 0 && ks.filtered(e.key)
 	for _, ref := range e.rules {
-		if !filter || ref.follow().allows(s[j:min(n, j+64)]) {
-			ks.try(ref.rule, i, j)
-		}
+		ks.tryFiltered(ref, i, j, filter)
 	}
+}
+
+// tryFiltered runs a rule at the key s[i:keyEnd]. With filter, the
+// rule's prefilter decides whether it runs; without, the rule runs (and
+// counts as an attempt), and a prefilter that rejects the text stands
+// for the pattern, which could not match.
+func (ks *keyScan) tryFiltered(ref ruleRef, i, keyEnd int, filter bool) {
+	var f *follow
+	if ref.follow != 0 {
+		f = &ks.st.tb.follows[ref.follow]
+	}
+	switch {
+	case ks.st.noFilter:
+		f = nil
+	case filter:
+		if !f.allows(ks.s[keyEnd:min(len(ks.s), keyEnd+64)]) {
+			return
+		}
+		f = nil
+	}
+	ks.try(ref, i, keyEnd, f)
 }
 
 // punct runs the rules whose key starts with the punctuation at s[i].
 func (ks *keyScan) punct(i int) {
-	s, n := ks.s, len(ks.s)
+	s := ks.s
 	keys := ks.st.tb.punct[s[i]]
 	for ki := range keys {
 		k := &keys[ki]
@@ -346,17 +433,17 @@ func (ks *keyScan) punct(i int) {
 			continue
 		}
 		end := i + len(k.lit)
-		filter := ks.filtered(&k.rules)
+		filter := ks.filtered(k.key)
 		for _, ref := range k.rules {
-			if !filter || ref.follow().allows(s[end:min(n, end+64)]) {
-				ks.try(ref.rule, i, end)
-			}
+			ks.tryFiltered(ref, i, end, filter)
 		}
 	}
 }
 
-// try runs rule ri at the key s[i:keyEnd].
-func (ks *keyScan) try(ri uint16, i, keyEnd int) {
+// try runs a rule at the key s[i:keyEnd]; f, if not nil, is the rule's
+// prefilter for the key.
+func (ks *keyScan) try(ref ruleRef, i, keyEnd int, f *follow) {
+	ri := ref.rule
 	if len(ks.raw) >= maxHits || ks.tries <= 0 {
 		return
 	}
@@ -375,15 +462,18 @@ func (ks *keyScan) try(ri uint16, i, keyEnd int) {
 		case r.scope != fromKey:
 			lo, hi = max(0, i-400), min(n, i+400)
 		}
-		if !containsAny(s[lo:hi], r.needs) {
+		if !ks.contains(r.need, r.needs, lo, hi) {
 			return
 		}
 	}
 	ks.tries--
 	switch r.scope {
 	case fromKey:
-		if loc := r.re().FindStringIndex(s[i:min(n, i+r.win)]); loc != nil {
-			ks.raw = append(ks.raw, rawHit{ri, i, i + loc[1]})
+		if !f.allows(s[keyEnd:min(n, keyEnd+64)]) {
+			return
+		}
+		if _, e, ok := ks.st.match(ref, keyEnd-i, s[i:min(n, i+r.win)]); ok {
+			ks.raw = append(ks.raw, rawHit{ri, i, i + e})
 		}
 	case onLine:
 		ls := max(0, i-400)
@@ -408,16 +498,16 @@ func (ks *keyScan) try(ri uint16, i, keyEnd int) {
 		if k := strings.IndexByte(s[i:le], '\n'); k >= 0 {
 			le = i + k
 		}
-		if loc := r.re().FindStringIndex(s[ls:le]); loc != nil {
-			ks.raw = append(ks.raw, rawHit{ri, min(i, ls+loc[0]), max(keyEnd, ls+loc[1])})
+		if b, e, ok := ks.st.match(ref, 0, s[ls:le]); ok {
+			ks.raw = append(ks.raw, rawHit{ri, min(i, ls+b), max(keyEnd, ls+e)})
 		}
 	case aroundKey:
 		lo := max(0, i-cjkBack)
 		for lo > 0 && !utf8.RuneStart(s[lo]) {
 			lo--
 		}
-		if loc := r.re().FindStringIndex(s[lo:min(n, i+r.win)]); loc != nil && lo+loc[0] <= keyEnd && lo+loc[1] >= i {
-			ks.raw = append(ks.raw, rawHit{ri, lo + loc[0], lo + loc[1]})
+		if b, e, ok := ks.st.match(ref, 0, s[lo:min(n, i+r.win)]); ok && lo+b <= keyEnd && lo+e >= i {
+			ks.raw = append(ks.raw, rawHit{ri, lo + b, lo + e})
 		}
 	}
 }
@@ -435,15 +525,6 @@ func midText(s string, i int) bool {
 		return false
 	}
 	return true
-}
-
-func containsAny(s string, lits []string) bool {
-	for _, l := range lits {
-		if strings.Contains(s, l) {
-			return true
-		}
-	}
-	return false
 }
 
 // ownedElsewhere reports whether the instructions an override names are

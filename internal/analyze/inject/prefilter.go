@@ -2,6 +2,7 @@ package inject
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -9,9 +10,10 @@ import (
 // A rule anchored at a common word ("you", "your", "output") would run its
 // regular expression thousands of times on ordinary text. Most of those
 // runs fail on the next word, so each such rule gets a prefilter: the few
-// letters that can follow its key, derived from the pattern itself.
-// Separators (spaces and punctuation) are skipped on both sides, so the
-// filter never rejects a text the pattern would match.
+// letters that can follow its key, derived from the pattern itself (by
+// go generate: see tables_gen.go). Separators (spaces and punctuation)
+// are skipped on both sides, so the filter never rejects a text the
+// pattern would match.
 
 // nextLetters is how many letters after the key the prefilter looks at.
 const nextLetters = 3
@@ -38,8 +40,14 @@ func letters(s string) string {
 }
 
 // follow is a prefilter: the letter strings (packed by pack) that may
-// follow a key.
-type follow map[uint32]bool
+// follow a key, sorted in set. first has bit c set when a string of set
+// starts with byte c, and empty says that set holds "": most texts are
+// rejected on their first letter.
+type follow struct {
+	first [4]uint64
+	empty bool
+	set   []uint32
+}
 
 // pack packs a string of at most nextLetters bytes, with its length, into
 // a map key.
@@ -51,21 +59,26 @@ func pack(s string) uint32 {
 	return v
 }
 
-// allows reports whether the text after a key, s, may start a match.
-func (f follow) allows(s string) bool {
-	if f == nil {
+// allows reports whether the text after a key, s, may start a match:
+// whether the set holds one of the strings its first 0 to nextLetters
+// letters make. A nil f allows every text.
+func (f *follow) allows(s string) bool {
+	if f == nil || f.empty {
 		return true
 	}
 	var v [nextLetters + 1]uint32 // v[k] packs the first k letters
 	n := 0
 	for i := 0; i < len(s) && n < nextLetters; i++ {
-		if !isSep(s[i]) {
-			v[n+1] = v[n]&0xFFFFFF | uint32(s[i])<<(8*n)
+		if c := s[i]; !isSep(c) {
+			if n == 0 && f.first[c/64]&(1<<(c%64)) == 0 {
+				return false
+			}
+			v[n+1] = v[n]&0xFFFFFF | uint32(c)<<(8*n)
 			n++
 		}
 	}
-	for k := n; k >= 0; k-- {
-		if f[v[k]&0xFFFFFF|uint32(k)<<24] {
+	for k := n; k >= 1; k-- {
+		if _, ok := slices.BinarySearch(f.set, v[k]&0xFFFFFF|uint32(k)<<24); ok {
 			return true
 		}
 	}
@@ -74,7 +87,7 @@ func (f follow) allows(s string) bool {
 
 // buildFollow derives the prefilter of a pattern for one key, or nil when
 // the letters after the key are unconstrained.
-func buildFollow(re *syntax.Regexp, key string) follow {
+func buildFollow(re *syntax.Regexp, key string) *follow {
 	if re == nil {
 		return nil
 	}
@@ -83,7 +96,7 @@ func buildFollow(re *syntax.Regexp, key string) follow {
 	if len(set) == 0 {
 		return nil
 	}
-	f := follow{}
+	f := &follow{}
 	for s := range set {
 		unknown := strings.HasSuffix(s, tail)
 		s = strings.TrimSuffix(s, tail)
@@ -92,8 +105,16 @@ func buildFollow(re *syntax.Regexp, key string) follow {
 			// right after it: nothing constrains what follows.
 			return nil
 		}
-		f[pack(s[len(k):])] = true
+		s = s[len(k):]
+		if s == "" {
+			f.empty = true
+		} else {
+			f.first[s[0]/64] |= 1 << (s[0] % 64)
+		}
+		f.set = append(f.set, pack(s))
 	}
+	slices.Sort(f.set)
+	f.set = slices.Compact(f.set)
 	return f
 }
 

@@ -1,11 +1,6 @@
 package inject
 
-import (
-	"regexp"
-	"regexp/syntax"
-	"strings"
-	"sync"
-)
+import "strings"
 
 // ruleSpec is a phrase detector. It runs where one of its keys occurs in
 // the normalized text, and its pattern must match from the key on.
@@ -624,12 +619,58 @@ func contextWords() (negation, modal, conditional, aiWords, discussion, causativ
 	return
 }
 
-// rule is a ruleSpec with its pattern compiled on first use.
+// leadIns are the words after which an imperative starts a clause
+// ("please send", "must delete").
+func leadIns() []string {
+	return []string{"please", "must", "should", "to", "then", "and", "also", "instead", "now", "immediately", "first", "kindly", "just", "simply", "always", "next", "finally", "need", "you'll", "will", "shall", "secretly", "silently", "quietly", "only"}
+}
+
+// encodedKeys are key words whose rot13 or reversed spelling in a text
+// makes the scan look at the text decoded that way.
+func encodedKeys() []string {
+	return []string{"ignore", "disregard", "forget", "instructions", "previous", "system", "prompt", "reveal", "password", "secret"}
+}
+
+// expand replaces the macros of a pattern; macros may use macros, and
+// two rounds are enough.
+func expand(pat string) string {
+	m := strings.NewReplacer(macros()...)
+	return m.Replace(m.Replace(pat))
+}
+
+// pattern returns the regular expression a rule matches with: its
+// pattern expanded, anchored at the key when the rule matches from it.
+func (spec *ruleSpec) pattern() string {
+	if spec.scope == fromKey {
+		return `^(?:` + expand(spec.pat) + `)`
+	}
+	return expand(spec.pat)
+}
+
+// The tables the scanner runs on are derived from ruleSpecs, contextWords
+// and the other lists above, and stored as static data in tables_gen.go:
+// every pattern compiled to a prog, every prefilter derived, the word
+// index built. A scan builds nothing, and a process that scans once
+// pays only for the text (see prog.go). TestGenerated writes the file
+// and fails when it is stale.
+//
+//go:generate go test -tags injectgen -run ^TestGenerated$ -update
+
+// rule is a ruleSpec as the scanner runs it: the pattern compiled to a
+// prog, the needed literals split.
 type rule struct {
-	ruleSpec
-	re     func() *regexp.Regexp
-	parsed func() *syntax.Regexp // for prefilters; nil unless anchored
-	needs  []string
+	fam         family
+	w           float64
+	scope       scope
+	line        bool
+	noLine      bool
+	raw         bool
+	midText     bool
+	needInToken bool
+	win         int
+	needs       []string // the literals of the spec's need
+	need        uint16   // 1 + the index of needs among the rules' lists
+	prog        prog
 }
 
 // Flags of a word in the word index.
@@ -651,141 +692,79 @@ const (
 )
 
 type wordEntry struct {
+	word   string
+	key    uint16 // the key's index, for keyScan.seen
 	rules  []ruleRef
 	flags  uint8
 	flags2 uint8
 }
 
-// ruleRef is a rule a word is a key of, with the rule's prefilter for
-// that key, derived on first use.
+// ruleRef is a rule a key runs, with the rule's prefilter for that key
+// (an index into tables.follows, 0 for none) and, for an anchored
+// pattern, where its prog stands after the key (1 + an index into
+// tables.seeds, 0 for none).
 type ruleRef struct {
 	rule   uint16
-	follow func() follow
+	follow uint16
+	seeds  uint16
 }
 
 type punctKey struct {
 	lit   string
+	key   uint16 // the key's index, for keyScan.seen
 	rules []ruleRef
 }
 
-// tables are the detectors, shared by every Scanner. Building them only
-// indexes the keys; each pattern is expanded and compiled, and each
-// prefilter derived, the first time a text contains one of its keys, so a
-// short text pays for the few rules it touches.
+// tables are the detectors, shared by every Scanner.
 type tables struct {
 	rules []rule
-	words map[string]*wordEntry
+	// words is the word index, an open-addressing hash table: slots
+	// holds 1 + the index in words of the word whose wordHash lands
+	// there or after it, 0 for an empty slot.
+	words []wordEntry
+	slots []uint16
 	// lengths has bit n of entry c set when some word of words starts
 	// with byte c and is n bytes long (n < 64): most words of a text are
-	// rejected without a map lookup.
+	// rejected without a hash.
 	lengths [256]uint64
 	punct   [128][]punctKey // by first byte
 	cjk     []punctKey      // non-ASCII keys, found by strings.Index
-	// macros expands the shared pieces of patterns.
-	macros *strings.Replacer
+	numKeys int             // words and punctKeys
+	follows []follow        // prefilters, from 1
+	classes []class         // character classes of the progs
+	maxCode int             // the length of the longest prog
+	seeds   [][]uint16      // see ruleRef
 }
 
-// compiled builds the tables on first use.
-var compiled = sync.OnceValue(build)
+// compiled returns the tables; they are static data, built by go
+// generate.
+func compiled() *tables { return &generated }
 
-// expand replaces the macros of a pattern; macros may use macros, and
-// two rounds are enough.
-func (t *tables) expand(pat string) string {
-	return t.macros.Replace(t.macros.Replace(pat))
+// wordHash is FNV-1a.
+func wordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i])
+		h *= 16777619
+	}
+	return h
 }
-
-func build() *tables {
-	t := &tables{words: make(map[string]*wordEntry), macros: strings.NewReplacer(macros()...)}
-	word := func(w string) *wordEntry {
-		e := t.words[w]
-		if e == nil {
-			e = &wordEntry{}
-			t.words[w] = e
-		}
-		return e
-	}
-	for i, spec := range ruleSpecs() {
-		if spec.win == 0 {
-			spec.win = 160
-		}
-		r := rule{ruleSpec: spec}
-		if spec.need != "" {
-			r.needs = strings.Split(spec.need, "|")
-		}
-		pat := sync.OnceValue(func() string { return t.expand(spec.pat) })
-		r.re = sync.OnceValue(func() *regexp.Regexp {
-			if spec.scope == fromKey {
-				return regexp.MustCompile(`^(?:` + pat() + `)`)
-			}
-			return regexp.MustCompile(pat())
-		})
-		if spec.scope == fromKey {
-			r.parsed = sync.OnceValue(func() *syntax.Regexp { return parsePattern(pat()) })
-		}
-		t.rules = append(t.rules, r)
-		for _, k := range strings.Fields(spec.keys) {
-			ref := ruleRef{rule: uint16(i), follow: noFollow}
-			if parsed := r.parsed; parsed != nil {
-				ref.follow = sync.OnceValue(func() follow { return buildFollow(parsed(), k) })
-			}
-			switch {
-			case k[0] >= 0x80:
-				t.cjk = addKey(t.cjk, k, ref)
-			case isWordByte(k[0]):
-				e := word(k)
-				e.rules = append(e.rules, ref)
-			default:
-				t.punct[k[0]] = addKey(t.punct[k[0]], k, ref)
-			}
-		}
-	}
-	negation, modal, conditional, aiWords, discussion, causative := contextWords()
-	for _, set := range []struct {
-		words []string
-		flag  uint8
-	}{{negation, wNegation}, {modal, wModal}, {conditional, wConditional}, {aiWords, wAI}, {discussion, wDiscussion}, {causative, wCausative}} {
-		for _, w := range set.words {
-			word(w).flags |= set.flag
-		}
-	}
-	for _, w := range imperatives() {
-		word(w).flags2 |= wImperative
-	}
-	for _, w := range []string{"please", "must", "should", "to", "then", "and", "also", "instead", "now", "immediately", "first", "kindly", "just", "simply", "always", "next", "finally", "need", "you'll", "will", "shall", "secretly", "silently", "quietly", "only"} {
-		word(w).flags2 |= wLeadIn
-	}
-	// Key words spelled in rot13 and backwards: seeing one makes the scan
-	// look at the text decoded that way.
-	for _, w := range []string{"ignore", "disregard", "forget", "instructions", "previous", "system", "prompt", "reveal", "password", "secret"} {
-		word(rot13(w)).flags |= wRot13
-		word(reverse(w)).flags |= wReverse
-	}
-	for w := range t.words {
-		if len(w) < 64 {
-			t.lengths[w[0]] |= 1 << len(w)
-		}
-	}
-	return t
-}
-
-func noFollow() follow { return nil }
 
 // lookup returns the entry of a word, or nil.
 func (t *tables) lookup(w string) *wordEntry {
 	if len(w) >= 64 || t.lengths[w[0]]&(1<<len(w)) == 0 {
 		return nil
 	}
-	return t.words[w]
-}
-
-func addKey(keys []punctKey, lit string, r ruleRef) []punctKey {
-	for i := range keys {
-		if keys[i].lit == lit {
-			keys[i].rules = append(keys[i].rules, r)
-			return keys
+	mask := uint32(len(t.slots) - 1)
+	for h := wordHash(w) & mask; ; h = (h + 1) & mask {
+		k := t.slots[h]
+		if k == 0 {
+			return nil
+		}
+		if e := &t.words[k-1]; e.word == w {
+			return e
 		}
 	}
-	return append(keys, punctKey{lit: lit, rules: []ruleRef{r}})
 }
 
 func rot13(s string) string {
