@@ -134,7 +134,10 @@ func decideHook(ctx context.Context, g *globals, h adapter.Hook, in io.Reader, s
 		if err != nil {
 			return h.Answer(nil, failed("internal_error: session store: "+err.Error(), event.RuleInternalError))
 		}
-		defer store.Close()
+		// A hook process exits after one decision: Abandon leaves the WAL
+		// for the next process instead of checkpointing and deleting it
+		// (four fsyncs), and checkpoints only once it has grown.
+		defer store.Abandon(ctx)
 		opts.Store = store
 	}
 	gt, err := gate.New(opts)

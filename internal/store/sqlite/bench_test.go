@@ -207,38 +207,95 @@ func BenchmarkOpenDecision(b *testing.B) {
 	reportPercentiles(b, durs)
 }
 
+// BenchmarkOpenWAL is what Open costs a process that finds the WAL that
+// earlier processes left (see Abandon): SQLite reads it back, as after a
+// crash. decisions is how many the WAL holds, about 40 KiB each; Abandon
+// keeps it under walLimit, a dozen.
+func BenchmarkOpenWAL(b *testing.B) {
+	for _, n := range []int{1, 6, 12, 25, 100} {
+		b.Run(fmt.Sprintf("decisions=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "state.db")
+			s := openT(b, path, Options{})
+			seed(b, s, 0)
+			if err := s.Close(); err != nil {
+				b.Fatal(err)
+			}
+			s = openT(b, path, Options{})
+			sums := decisionSums(0)
+			for i := range n {
+				update(b, s, func(tx session.Tx) error { return decide(tx, i+1, sums, 0) })
+			}
+			db, wal := readFile(b, path), readFile(b, path+"-wal")
+			ctx := context.Background()
+			durs := make([]time.Duration, 0, 1024)
+			for b.Loop() {
+				b.StopTimer()
+				p := filepath.Join(b.TempDir(), "state.db")
+				if err := os.WriteFile(p, db, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(p+"-wal", wal, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				t0 := time.Now()
+				s, err := Open(ctx, p, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				durs = append(durs, time.Since(t0))
+				b.StopTimer()
+				if err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			reportPercentiles(b, durs)
+			b.ReportMetric(float64(len(wal))/1024, "wal-KiB")
+		})
+	}
+}
+
 // coldEnv, when set, makes TestHelperColdDecision one hook process's store
-// work: "mode path i", where mode is "idle" (do nothing) or "decide", or
-// "seed" to make the database.
+// work: "mode path i", where mode is "idle" (do nothing), "Close" or
+// "Abandon" (decide, then end the Store so), or "seed" to make the
+// database.
 const coldEnv = "WARD_SQLITE_TEST_COLD"
 
 // BenchmarkColdDecision is what the store costs a hook process, which is
 // new for every decision: Open on an existing database, the i-th decision's
-// Update (the work of BenchmarkDecision), Close. Each iteration starts two
-// fresh processes of the test binary, one doing that and one doing
-// nothing. Metrics are medians over the iterations:
+// Update (the work of BenchmarkDecision), then Close or Abandon (end=).
+// Each iteration starts two fresh processes of the test binary, one doing
+// that and one doing nothing. Metrics are medians over the iterations:
 //
 //   - cost-µs: the store process's wall time minus the idle one's, what
 //     the store adds to a process, startup and page faults included;
-//   - store-µs: open to closed, timed inside the process; open-µs,
-//     update-µs and close-µs are its parts.
+//   - store-µs: open to ended, timed inside the process; open-µs,
+//     update-µs and end-µs are its parts; store-mean-µs is its mean,
+//     which counts Abandon's checkpoint every dozen processes.
 //
 // Run it with enough iterations for stable medians: -benchtime=100x.
 func BenchmarkColdDecision(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts processes")
 	}
+	for _, end := range []string{"Close", "Abandon"} {
+		b.Run("end="+end, func(b *testing.B) { benchCold(b, end) })
+	}
+}
+
+func benchCold(b *testing.B, end string) {
 	path := filepath.Join(b.TempDir(), "state.db")
 	s := openT(b, path, Options{})
 	seed(b, s, 0)
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	var idle, proc, store, open, upd, cls []time.Duration
+	var idle, proc, store, open, upd, ended []time.Duration
 	i := 0
 	for b.Loop() {
 		i++
-		for _, mode := range []string{"idle", "decide"} {
+		for _, mode := range []string{"idle", end} {
 			var out bytes.Buffer
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperColdDecision$", "-test.count=1")
 			cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %d", coldEnv, mode, path, i))
@@ -254,22 +311,34 @@ func BenchmarkColdDecision(b *testing.B) {
 				continue
 			}
 			proc = append(proc, d)
-			var o, u, c int64
+			var o, u, e int64
 			line, _, _ := strings.Cut(out.String(), "\n")
-			if _, err := fmt.Sscanf(line, "cold %d %d %d", &o, &u, &c); err != nil {
-				b.Fatalf("decide process printed %q: %v", out.String(), err)
+			if _, err := fmt.Sscanf(line, "cold %d %d %d", &o, &u, &e); err != nil {
+				b.Fatalf("%s process printed %q: %v", mode, out.String(), err)
 			}
-			open, upd, cls = append(open, time.Duration(o)), append(upd, time.Duration(u)), append(cls, time.Duration(c))
-			store = append(store, time.Duration(o+u+c))
+			open, upd, ended = append(open, time.Duration(o)), append(upd, time.Duration(u)), append(ended, time.Duration(e))
+			store = append(store, time.Duration(o+u+e))
 		}
 	}
 	us := func(ds []time.Duration) float64 { return float64(median(ds)) / float64(time.Microsecond) }
 	b.ReportMetric(us(proc)-us(idle), "cost-µs")
 	b.ReportMetric(us(store), "store-µs")
+	b.ReportMetric(float64(mean(store))/float64(time.Microsecond), "store-mean-µs")
 	b.ReportMetric(us(open), "open-µs")
 	b.ReportMetric(us(upd), "update-µs")
-	b.ReportMetric(us(cls), "close-µs")
+	b.ReportMetric(us(ended), "end-µs")
 	b.ReportMetric(us(idle), "idle-µs")
+}
+
+func mean(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(len(ds))
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -282,7 +351,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // TestHelperColdDecision is one process of BenchmarkColdDecision. It prints
-// "cold open update close", each in nanoseconds.
+// "cold open update end", each in nanoseconds.
 func TestHelperColdDecision(t *testing.T) {
 	arg := os.Getenv(coldEnv)
 	if arg == "" {
@@ -305,6 +374,9 @@ func TestHelperColdDecision(t *testing.T) {
 		s := openT(t, path, Options{})
 		seed(t, s, 0)
 		return
+	case "Close", "Abandon":
+	default:
+		t.Fatalf("%s=%q: unknown mode", coldEnv, arg)
 	}
 	sums := decisionSums(0)
 	t0 := time.Now()
@@ -317,7 +389,12 @@ func TestHelperColdDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	t2 := time.Now()
-	if err := s.Close(); err != nil {
+	if mode == "Close" {
+		err = s.Close()
+	} else {
+		err = s.Abandon(ctx)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	t3 := time.Now()

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,8 +196,12 @@ func TestConcurrentOpen(t *testing.T) {
 }
 
 // helperEnv, when set, makes TestHelperProcess a writer process:
-// "path writes name".
+// "path writes name end walLimit", where end is how the process ends:
+// Close, Abandon, or exit (neither: os.Exit(exitCrash) after the last
+// write, as a hook process killed at its deadline).
 const helperEnv = "WARD_SQLITE_TEST_WRITER"
+
+const exitCrash = 3
 
 // TestProcesses runs writers in separate processes on one new file, the
 // way parallel hook calls do: they race to create the schema, then to
@@ -211,13 +216,10 @@ func TestProcesses(t *testing.T) {
 	cmds := make([]*exec.Cmd, procs)
 	outs := make([]bytes.Buffer, procs)
 	for i := range cmds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d p%d", helperEnv, path, writes, i))
-		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
-		if err := cmd.Start(); err != nil {
+		cmds[i] = writer(path, writes, fmt.Sprintf("p%d", i), "Close", walLimit, &outs[i])
+		if err := cmds[i].Start(); err != nil {
 			t.Fatal(err)
 		}
-		cmds[i] = cmd
 	}
 	for i, cmd := range cmds {
 		if err := cmd.Wait(); err != nil {
@@ -232,26 +234,101 @@ func TestProcesses(t *testing.T) {
 	checkWrites(t, s, procs*writes)
 }
 
+// TestProcessesAbandon runs one-write processes as hooks run them: several
+// at a time on one file, each ending with Abandon, so that the WAL outlives
+// them and each process reads back what the last ones left. The WAL limit
+// is low enough that processes checkpoint and truncate the WAL while others
+// write. Some processes end with Close, as a ward session command does, and
+// some with neither, as a hook killed at its deadline. Nothing committed
+// may be lost, and the file stays sound.
+func TestProcessesAbandon(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	const chains, each = 4, 10
+	const limit = 64 << 10 // a write adds 6 to 8 pages
+	path := filepath.Join(t.TempDir(), "state.db")
+	var wg sync.WaitGroup
+	for c := range chains {
+		wg.Go(func() {
+			for i := range each {
+				end := "Abandon"
+				switch (c + i) % 6 {
+				case 2:
+					end = "Close"
+				case 5:
+					end = "exit"
+				}
+				var out bytes.Buffer
+				err := writer(path, 1, fmt.Sprintf("c%d-%d", c, i), end, limit, &out).Run()
+				var exit *exec.ExitError
+				if end == "exit" && errors.As(err, &exit) && exit.ExitCode() == exitCrash {
+					err = nil
+				}
+				if err != nil {
+					t.Errorf("process %d of chain %d (%s): %v\n%s", i, c, end, err, out.String())
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	s := openT(t, path, Options{})
+	s.now = func() time.Time { return start }
+	checkWrites(t, s, chains*each)
+	checkIntegrity(t, s)
+}
+
+// writer is a process of TestHelperProcess.
+func writer(path string, writes int, name, end string, walLimit int64, out *bytes.Buffer) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(),
+		// Built with -race, a process sleeps a second before it exits.
+		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"),
+		fmt.Sprintf("%s=%s %d %s %s %d", helperEnv, path, writes, name, end, walLimit))
+	cmd.Stdout, cmd.Stderr = out, out
+	return cmd
+}
+
 func TestHelperProcess(t *testing.T) {
 	arg := os.Getenv(helperEnv)
 	if arg == "" {
 		t.Skip("only run by TestProcesses")
 	}
 	var (
-		path, name string
-		n          int
+		path, name, end string
+		n               int
+		limit           int64
 	)
-	if _, err := fmt.Sscan(arg, &path, &n, &name); err != nil {
+	if _, err := fmt.Sscan(arg, &path, &n, &name, &end, &limit); err != nil {
 		t.Fatalf("%s=%q: %v", helperEnv, arg, err)
 	}
-	s, err := Open(context.Background(), path, Options{BusyTimeout: time.Minute})
+	ctx := context.Background()
+	s, err := Open(ctx, path, Options{BusyTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	s.walLimit = limit
 	for i := range n {
-		if err := write(context.Background(), s, name+"-"+strconv.Itoa(i)); err != nil {
+		if err := write(ctx, s, name+"-"+strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	switch end {
+	case "Close":
+		err = s.Close()
+	case "Abandon":
+		err = s.Abandon(ctx)
+	case "exit":
+		os.Exit(exitCrash)
+	default:
+		err = fmt.Errorf("unknown end %q", end)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

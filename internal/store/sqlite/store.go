@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	msqlite "modernc.org/sqlite"
@@ -41,6 +42,9 @@ var (
 	ErrTooNew = errors.New("state database was written by a newer ward")
 	// ErrReadOnly: a method that writes was called in a View.
 	ErrReadOnly = errors.New("write in a read-only transaction")
+
+	// errAbandoned: Update or View after Abandon.
+	errAbandoned = errors.New("store used after Abandon")
 )
 
 // Options configure a Store. The zero value is ready to use.
@@ -66,6 +70,10 @@ type Store struct {
 	// database's write lock; the others wait here, where the context
 	// is honoured and no connection is held.
 	wlock chan struct{}
+	// walLimit is the constant walLimit; tests lower it.
+	walLimit int64
+	// abandoned is set by Abandon: the Store is not to be used again.
+	abandoned atomic.Bool
 }
 
 var _ session.Store = (*Store)(nil)
@@ -119,12 +127,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	db := sql.OpenDB(connector{c})
 	db.SetMaxIdleConns(4)
 	s := &Store{
-		db:    db,
-		path:  abs,
-		busy:  opts.BusyTimeout,
-		now:   opts.Now,
-		wlock: make(chan struct{}, 1),
-		lim:   defaultLimits(),
+		db:       db,
+		path:     abs,
+		busy:     opts.BusyTimeout,
+		now:      opts.Now,
+		wlock:    make(chan struct{}, 1),
+		lim:      defaultLimits(),
+		walLimit: walLimit,
 	}
 	if err := s.setup(ctx, migrations(), wal); err != nil {
 		db.Close()
@@ -324,10 +333,68 @@ func pause(ctx context.Context, tried time.Time) {
 	}
 }
 
-// Close closes the database.
+// Close closes the database. When it closes the last connection to the
+// file in any process, SQLite checkpoints the WAL (copies it into the
+// database file, with an fsync of each) and deletes it. After Abandon,
+// Close does nothing.
 func (s *Store) Close() error {
+	if s.abandoned.Load() {
+		return nil
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("state database %s: close: %w", s.path, err)
+	}
+	return nil
+}
+
+// walLimit is the size of the WAL file from which Abandon checkpoints it.
+// A decision adds about 40 KiB to the WAL (10 pages), so a hook process
+// checkpoints about once every dozen. Every process that opens the file
+// after the last one left reads the whole WAL back (SQLite's recovery,
+// about 2 µs a page), which is what bounds it.
+const walLimit = 512 << 10
+
+// Abandon ends the use of s in a process that exits right after, such as
+// a hook process, in place of Close. Every other user of a Store calls
+// Close.
+//
+// Close, as the last connection, checkpoints the WAL and deletes it, and
+// the next process's first commit creates it again: four fsyncs, most of
+// what the store costs a hook process. Abandon leaves the connection open
+// for the process's exit to end, as a crash would: that loses nothing,
+// since a commit is in the WAL (written, not synced) once Update returns,
+// and the next process to open the file reads the WAL back. A power
+// cut may lose the last commits, as it may after Close.
+//
+// Abandon checkpoints only when the WAL file has reached walLimit, and
+// then also truncates it, so that the next process finds it empty: a
+// checkpoint's progress is kept in the -shm file, which the first process
+// to open the file after all others have ended clears, and a WAL left
+// whole would be read back and checkpointed again by every process. A
+// checkpoint costs three fsyncs, and the next commit two more as it
+// starts the WAL over. The checkpoint waits for another process's
+// transaction as a statement does, up to 50 ms (busySlice) for the write
+// lock and as long for readers; past that it leaves the rest of its work
+// to the next process. SQLite's own checkpoint, at 1000 pages, is the
+// backstop.
+//
+// After Abandon, Update and View fail and Close does nothing. The
+// connection keeps its memory and three open files until the process
+// exits: a process that goes on must call Close instead.
+func (s *Store) Abandon(ctx context.Context) error {
+	if s.abandoned.Swap(true) {
+		return nil
+	}
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil || fi.Size() < s.walLimit {
+		return nil // no WAL (nothing written), or a small one
+	}
+	// busy is 1 when readers or a writer kept the checkpoint from
+	// finishing; that is not an error.
+	var busy, log, done int
+	err = s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done)
+	if err != nil {
+		return s.wrap(ctx, "checkpoint", err)
 	}
 	return nil
 }
@@ -377,6 +444,9 @@ func (s *Store) run(ctx context.Context, write bool, fn func(session.Tx) error) 
 	what := "begin view"
 	if write {
 		what = "begin update"
+	}
+	if s.abandoned.Load() {
+		return fmt.Errorf("state database %s: %s: %w", s.path, what, errAbandoned)
 	}
 	sc, err := s.db.Conn(ctx)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -509,7 +510,8 @@ func readAll(tx session.Tx) error {
 
 // TestCorrupt opens damaged files: each must fail with ErrCorrupt, from
 // Open or from the first transaction that reads the damage, never panic,
-// and leave the file byte for byte as it was.
+// and leave the file byte for byte as it was, whether the Store ends with
+// Close or with Abandon.
 func TestCorrupt(t *testing.T) {
 	t.Parallel()
 	good := filled(t)
@@ -544,52 +546,64 @@ func TestCorrupt(t *testing.T) {
 		{"garbage in pages", damaged(2*page, random(len(good)-3*page))},
 		{"zeroed schema", damaged(100, make([]byte, page-100))},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "state.db")
-			if err := os.WriteFile(path, c.data, 0o600); err != nil {
-				t.Fatal(err)
+		for _, end := range []string{"Close", "Abandon"} {
+			t.Run(c.name+", "+end, func(t *testing.T) {
+				t.Parallel()
+				testCorrupt(t, c.data, end == "Abandon")
+			})
+		}
+	}
+}
+
+// testCorrupt opens the damaged file data, reads and writes, and ends the
+// Store with Abandon or Close.
+func testCorrupt(t *testing.T, data []byte, abandon bool) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := func() error {
+		s, err := Open(context.Background(), path, Options{BusyTimeout: time.Second})
+		if err != nil {
+			return err
+		}
+		if abandon {
+			defer s.Abandon(context.Background())
+		} else {
+			defer s.Close()
+		}
+		if err := s.View(context.Background(), readAll); err != nil {
+			return err
+		}
+		return s.Update(context.Background(), func(tx session.Tx) error {
+			if err := readAll(tx); err != nil {
+				return err
 			}
-			err := func() error {
-				s, err := Open(context.Background(), path, Options{BusyTimeout: time.Second})
-				if err != nil {
+			// Writes into the damaged tables.
+			for i := range 50 {
+				id := fmt.Sprintf("session-%03d", i*4)
+				if err := tx.Touch(id, "a", "", false, time.Time{}); err != nil {
 					return err
 				}
-				defer s.Close()
-				if err := s.View(context.Background(), readAll); err != nil {
+				if err := tx.AddFingerprints(id, []session.Fingerprint{{Sum: session.Sum{9, byte(i)}}}); err != nil {
 					return err
 				}
-				return s.Update(context.Background(), func(tx session.Tx) error {
-					if err := readAll(tx); err != nil {
-						return err
-					}
-					// Writes into the damaged tables.
-					for i := range 50 {
-						id := fmt.Sprintf("session-%03d", i*4)
-						if err := tx.Touch(id, "a", "", false, time.Time{}); err != nil {
-							return err
-						}
-						if err := tx.AddFingerprints(id, []session.Fingerprint{{Sum: session.Sum{9, byte(i)}}}); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}()
-			if err == nil {
-				t.Fatal("damaged database read and written without an error")
 			}
-			t.Log(err)
-			if !errors.Is(err, ErrCorrupt) {
-				t.Errorf("error %v does not wrap ErrCorrupt", err)
-			}
-			if !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not name the file", err)
-			}
-			if got := readFile(t, path); !bytes.Equal(got, c.data) {
-				t.Errorf("file changed: %d bytes, was %d", len(got), len(c.data))
-			}
+			return nil
 		})
+	}()
+	if err == nil {
+		t.Fatal("damaged database read and written without an error")
+	}
+	t.Log(err)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("error %v does not wrap ErrCorrupt", err)
+	}
+	if !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q does not name the file", err)
+	}
+	if got := readFile(t, path); !bytes.Equal(got, data) {
+		t.Errorf("file changed: %d bytes, was %d", len(got), len(data))
 	}
 }
 
@@ -930,4 +944,177 @@ func TestCanceledInUpdate(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// checkIntegrity runs SQLite's own check of the whole file.
+func checkIntegrity(t *testing.T, s *Store) {
+	t.Helper()
+	var res string
+	if err := s.db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		t.Errorf("integrity_check: %q, %v", res, err)
+	}
+}
+
+func walSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// TestAbandon: below walLimit, Abandon leaves the WAL as it is and does
+// not write the database file (no checkpoint: no fsync); at walLimit it
+// checkpoints and truncates the WAL. Either way what was committed stays,
+// and the Store is over: Update and View fail, Close does nothing.
+func TestAbandon(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openT(t, path, Options{})
+	s.now = func() time.Time { return start }
+	for i := range 3 {
+		if err := write(ctx, s, fmt.Sprintf("w%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, wal := readFile(t, path), walSize(t, path)
+	if wal >= s.walLimit {
+		t.Fatalf("WAL of %d bytes after 3 writes, at or over the limit %d", wal, s.walLimit)
+	}
+	if err := s.Abandon(ctx); err != nil {
+		t.Fatalf("Abandon: %v", err)
+	}
+	if !bytes.Equal(db, readFile(t, path)) {
+		t.Error("Abandon below the WAL limit wrote the database file")
+	}
+	if n := walSize(t, path); n != wal {
+		t.Errorf("Abandon below the WAL limit changed the WAL from %d to %d bytes", wal, n)
+	}
+	if err := s.Update(ctx, func(session.Tx) error { return nil }); !errors.Is(err, errAbandoned) {
+		t.Errorf("Update after Abandon: %v", err)
+	}
+	if err := s.View(ctx, func(session.Tx) error { return nil }); !errors.Is(err, errAbandoned) {
+		t.Errorf("View after Abandon: %v", err)
+	}
+	if err := s.Abandon(ctx); err != nil {
+		t.Errorf("second Abandon: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close after Abandon: %v", err)
+	}
+
+	s = openT(t, path, Options{})
+	s.now = func() time.Time { return start }
+	checkWrites(t, s, 3)
+	if err := write(ctx, s, "w3"); err != nil {
+		t.Fatal(err)
+	}
+	s.walLimit = walSize(t, path)
+	if err := s.Abandon(ctx); err != nil {
+		t.Fatalf("Abandon: %v", err)
+	}
+	if n := walSize(t, path); n != 0 {
+		t.Errorf("Abandon at the WAL limit left %d bytes in the WAL", n)
+	}
+	s = openT(t, path, Options{})
+	s.now = func() time.Time { return start }
+	checkWrites(t, s, 4)
+	checkIntegrity(t, s)
+}
+
+// TestTornWAL: a power cut may leave the WAL with only part of what was
+// written to it, or with zeros or garbage at its end: commits are written
+// to it without fsync. (The database file is written only by checkpoints,
+// after an fsync of the WAL.) A file whose last commits Abandon left in
+// the WAL, with its WAL cut, zeroed or garbled from some point on, opens
+// as a sound database holding every commit whose frames are whole before
+// that point, and nothing of the others.
+func TestTornWAL(t *testing.T) {
+	t.Parallel()
+	const writes = 4
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openT(t, path, Options{})
+	if err := write(ctx, s, "w0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // checkpointed: the WAL is gone
+		t.Fatal(err)
+	}
+	s = openT(t, path, Options{})
+	for i := 1; i < writes; i++ {
+		if err := write(ctx, s, fmt.Sprintf("w%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Abandon(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db, wal := readFile(t, path), readFile(t, path+"-wal")
+	// A WAL is a 32-byte header and frames: a 24-byte header, whose
+	// bytes 4 to 8 are not 0 in the last frame of a commit, and a page.
+	const header, frame = 32, 24 + 4096
+	if (len(wal)-header)%frame != 0 {
+		t.Fatalf("WAL of %d bytes", len(wal))
+	}
+	type cut struct{ at, want int }
+	cuts := []cut{{0, 1}, {header / 2, 1}}
+	first := header // of the commit
+	for at := header; at < len(wal); at += frame {
+		if binary.BigEndian.Uint32(wal[at+4:]) == 0 {
+			continue
+		}
+		n := len(cuts)/4 + 1 // writes whole before this commit
+		cuts = append(cuts, cut{first + frame/2, n}, cut{at, n}, cut{at + frame/2, n}, cut{at + frame, n + 1})
+		first = at + frame
+	}
+	if len(cuts) != 2+4*(writes-1) || first != len(wal) {
+		t.Fatalf("WAL of %d bytes holds %d commits ending at %d, want %d", len(wal), (len(cuts)-2)/4, first, writes-1)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, damage := range []string{"cut", "zeroed", "garbage"} {
+		for _, c := range cuts {
+			torn := bytes.Clone(wal)
+			switch damage {
+			case "cut":
+				torn = torn[:c.at]
+			case "zeroed":
+				clear(torn[c.at:])
+			case "garbage":
+				for i := c.at; i < len(torn); i++ {
+					torn[i] = byte(rng.Uint32())
+				}
+			}
+			if n := tornOpen(t, db, torn); n != c.want {
+				t.Errorf("WAL %s at byte %d: %d writes found, want %d", damage, c.at, n, c.want)
+			}
+		}
+	}
+}
+
+// tornOpen opens a copy of the database file db with the WAL wal (and no
+// -shm, as after a reboot), checks that it is sound and holds whole
+// writes, and returns how many.
+func tornOpen(t *testing.T, db, wal []byte) int {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	if err := os.WriteFile(path, db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+"-wal", wal, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openT(t, path, Options{})
+	s.now = func() time.Time { return start }
+	var n int64
+	view(t, s, func(tx session.Tx) error {
+		in, err := tx.Session("shared")
+		n = in.Events
+		return err
+	})
+	checkWrites(t, s, int(n))
+	checkIntegrity(t, s)
+	return int(n)
 }
