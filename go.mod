@@ -7,6 +7,7 @@ require (
 	github.com/goccy/go-yaml v1.19.2
 	github.com/rqlite/sql v0.0.0-20260224021119-1b2524a41372
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/mod v0.42.0
 	modernc.org/sqlite v1.60.0
 	mvdan.cc/sh/v3 v3.14.1
 )

@@ -1,0 +1,136 @@
+package audit
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Keys seal and sign a log: the HMAC key seals every record's hash, the
+// signer signs checkpoints, and the verifier (public) checks them.
+type Keys struct {
+	MAC      []byte
+	Signer   note.Signer   // nil when only the public key is known
+	Verifier note.Verifier // nil when the public key is not known
+}
+
+// Key files, in the directory given to LoadKeys ($WARD_HOME/audit).
+const (
+	MACKeyFile    = "hmac.key"
+	SignerFile    = "signing.key"
+	VerifierFile  = "signing.pub"
+	signerKeyName = "ward-audit"
+)
+
+// LoadKeys reads the log's keys from dir, making them (0600 files in a
+// 0700 directory) when dir has none yet. A directory with some of the
+// files but not all is an error: ward does not replace a key that went
+// missing, since records sealed with it could no longer be verified.
+func LoadKeys(dir string) (*Keys, error) {
+	k, err := readKeys(dir)
+	if err == nil {
+		return k, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if _, serr := os.Stat(filepath.Join(dir, MACKeyFile)); serr == nil {
+		return nil, err // some files exist: do not overwrite them
+	}
+	if _, serr := os.Stat(filepath.Join(dir, SignerFile)); serr == nil {
+		return nil, err
+	}
+	if err := makeKeys(dir); err != nil {
+		return nil, err
+	}
+	return readKeys(dir)
+}
+
+func readKeys(dir string) (*Keys, error) {
+	mac, err := os.ReadFile(filepath.Join(dir, MACKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	k := &Keys{}
+	if k.MAC, err = hex.DecodeString(strings.TrimSpace(string(mac))); err != nil || len(k.MAC) < 32 {
+		return nil, fmt.Errorf("audit key %s: not 32 bytes of hex", filepath.Join(dir, MACKeyFile))
+	}
+	skey, err := os.ReadFile(filepath.Join(dir, SignerFile))
+	if err != nil {
+		return nil, fmt.Errorf("audit signing key: %w", err)
+	}
+	if k.Signer, err = note.NewSigner(strings.TrimSpace(string(skey))); err != nil {
+		return nil, fmt.Errorf("audit signing key %s: %w", filepath.Join(dir, SignerFile), err)
+	}
+	vkey, err := os.ReadFile(filepath.Join(dir, VerifierFile))
+	if err != nil {
+		return nil, fmt.Errorf("audit public key: %w", err)
+	}
+	if k.Verifier, err = note.NewVerifier(strings.TrimSpace(string(vkey))); err != nil {
+		return nil, fmt.Errorf("audit public key %s: %w", filepath.Join(dir, VerifierFile), err)
+	}
+	return k, nil
+}
+
+// ReadVerifier reads a public key written by LoadKeys (or copied from
+// it), for verifying a log without its private keys.
+func ReadVerifier(path string) (note.Verifier, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit public key: %w", err)
+	}
+	v, err := note.NewVerifier(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("audit public key %s: %w", path, err)
+	}
+	return v, nil
+}
+
+func makeKeys(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	mac := make([]byte, 32)
+	if _, err := rand.Read(mac); err != nil {
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	skey, vkey, err := note.GenerateKey(rand.Reader, signerKeyName)
+	if err != nil {
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	// The public key last: readKeys finds all three or reports which
+	// is missing.
+	for _, f := range []struct{ name, text string }{
+		{MACKeyFile, hex.EncodeToString(mac)}, {SignerFile, skey}, {VerifierFile, vkey},
+	} {
+		if err := writeNew(filepath.Join(dir, f.name), f.text+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeNew writes a file that must not exist yet (two processes making
+// keys at once: the second fails rather than replacing the first's).
+func writeNew(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	return f.Close()
+}
