@@ -38,7 +38,7 @@ func EntryFor(ev *event.Event, d *event.Decision, now time.Time) Entry {
 	if d.Session != "" {
 		e.Session = d.Session
 	}
-	e.Findings = redactJSON(sc, d.Findings)
+	e.Findings = redactJSON(sc, findings(d.Findings))
 	return e
 }
 
@@ -90,4 +90,21 @@ func redact(sc *secret.Scanner, s string) string {
 		return s
 	}
 	return secret.Redact(s, sc.Scan(s))
+}
+
+// finding is a Finding as recorded; the severity is its name, whatever
+// its value, so that no finding makes the findings unrecordable.
+type finding struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Evidence string `json:"evidence,omitempty"`
+}
+
+func findings(fs []event.Finding) []finding {
+	out := make([]finding, len(fs))
+	for i, f := range fs {
+		out[i] = finding{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Evidence: f.Evidence}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -48,6 +49,16 @@ func LoadKeys(dir string) (*Keys, error) {
 		return nil, err
 	}
 	if err := makeKeys(dir); err != nil {
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		// Another process is making them: wait for its last file.
+		for range 100 {
+			time.Sleep(10 * time.Millisecond)
+			if k, err := readKeys(dir); err == nil {
+				return k, nil
+			}
+		}
 		return nil, err
 	}
 	return readKeys(dir)

@@ -24,6 +24,7 @@ func migrations() []migration {
 	return []migration{
 		{"initial schema", migrate1},
 		{"tallies kept by the store, not by triggers", migrate2},
+		{"audit log", migrate3},
 	}
 }
 

@@ -55,6 +55,7 @@ type txn struct {
 	c     *conn // nil once the transaction is over
 	s     *Store
 	write bool
+	audit *auditState // read on first use (audit.go)
 }
 
 func (t *txn) writable(what string) error {
