@@ -54,12 +54,12 @@ func TestFrontierMatchesTlog(t *testing.T) {
 // must not change by accident.
 func TestCanonicalEncoding(t *testing.T) {
 	r := audit.Record{Seq: 7, Entry: audit.Entry{
-		Time: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC), EventID: "e", Agent: "a", Session: "s", Tool: "T", Phase: "pre",
+		Time: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC), EventID: "e", Agent: "a", Session: "s", Tool: "T", Phase: "pre", Cwd: "/w",
 		Action: json.RawMessage(`{}`), Findings: json.RawMessage(`[]`), Decision: "deny", Rule: "r", Reason: "why",
 		Policy: "p", LatencyUS: 9, Approver: "",
 	}}
 	const want = "01" + "0000000000000007" + "0006475ef64cf346" +
-		"0000000165" + "0000000161" + "0000000173" + "0000000154" + "00000003707265" +
+		"0000000165" + "0000000161" + "0000000173" + "0000000154" + "00000003707265" + "000000022f77" +
 		"000000027b7d" + "000000025b5d" +
 		"0000000464656e79" + "0000000172" + "00000003776879" + "0000000170" +
 		"0000000000000009" + "00000000"

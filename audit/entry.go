@@ -29,7 +29,7 @@ func EntryFor(ev *event.Event, d *event.Decision, now time.Time) Entry {
 	sc := secret.New()
 	e.Reason = redact(sc, d.Reason)
 	if ev != nil {
-		e.Agent, e.Session, e.Tool, e.Phase = ev.Agent, ev.Session, ev.Tool, string(ev.Phase)
+		e.Agent, e.Session, e.Tool, e.Phase, e.Cwd = ev.Agent, ev.Session, ev.Tool, string(ev.Phase), cut(ev.Cwd, MaxText)
 		if e.EventID == "" {
 			e.EventID = ev.ID
 		}

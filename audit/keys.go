@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -31,34 +30,21 @@ const (
 )
 
 // LoadKeys reads the log's keys from dir, making them (0600 files in a
-// 0700 directory) when dir has none yet. A directory with some of the
-// files but not all is an error: ward does not replace a key that went
-// missing, since records sealed with it could no longer be verified.
+// 0700 directory) when dir does not exist yet. The keys are made in a
+// directory beside it and renamed into place, so that processes starting
+// at once all end up with the same keys and none reads a half-written
+// one. A directory that lacks a key is an error: ward does not replace a
+// key that went missing, since records sealed with it could no longer be
+// verified.
 func LoadKeys(dir string) (*Keys, error) {
 	k, err := readKeys(dir)
-	if err == nil {
-		return k, nil
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return k, err
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	if _, serr := os.Stat(filepath.Join(dir, MACKeyFile)); serr == nil {
+	if entries, derr := os.ReadDir(dir); derr == nil && len(entries) > 0 {
 		return nil, err // some files exist: do not overwrite them
 	}
-	if _, serr := os.Stat(filepath.Join(dir, SignerFile)); serr == nil {
-		return nil, err
-	}
 	if err := makeKeys(dir); err != nil {
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		// Another process is making them: wait for its last file.
-		for range 100 {
-			time.Sleep(10 * time.Millisecond)
-			if k, err := readKeys(dir); err == nil {
-				return k, nil
-			}
-		}
 		return nil, err
 	}
 	return readKeys(dir)
@@ -105,9 +91,15 @@ func ReadVerifier(path string) (note.Verifier, error) {
 }
 
 func makeKeys(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return fmt.Errorf("audit keys: %w", err)
 	}
+	tmp, err := os.MkdirTemp(parent, ".audit-keys-")
+	if err != nil {
+		return fmt.Errorf("audit keys: %w", err)
+	}
+	defer os.RemoveAll(tmp) // gone after the rename; left when it failed
 	mac := make([]byte, 32)
 	if _, err := rand.Read(mac); err != nil {
 		return fmt.Errorf("audit keys: %w", err)
@@ -116,14 +108,19 @@ func makeKeys(dir string) error {
 	if err != nil {
 		return fmt.Errorf("audit keys: %w", err)
 	}
-	// The public key last: readKeys finds all three or reports which
-	// is missing.
 	for _, f := range []struct{ name, text string }{
 		{MACKeyFile, hex.EncodeToString(mac)}, {SignerFile, skey}, {VerifierFile, vkey},
 	} {
-		if err := writeNew(filepath.Join(dir, f.name), f.text+"\n"); err != nil {
+		if err := writeNew(filepath.Join(tmp, f.name), f.text+"\n"); err != nil {
 			return err
 		}
+	}
+	os.Remove(dir) // an empty directory someone made; fails harmlessly otherwise
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, serr := os.Stat(filepath.Join(dir, VerifierFile)); serr == nil {
+			return nil // another process made them first: use those
+		}
+		return fmt.Errorf("audit keys: %w", err)
 	}
 	return nil
 }

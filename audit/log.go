@@ -166,7 +166,7 @@ func Append(tx Tx, opts Options, entries ...Entry) ([]Record, error) {
 
 // bound cuts an entry's text to the limits.
 func bound(e Entry) Entry {
-	for _, s := range []*string{&e.EventID, &e.Agent, &e.Session, &e.Tool, &e.Phase, &e.Decision, &e.Rule, &e.Reason, &e.Policy, &e.Approver} {
+	for _, s := range []*string{&e.EventID, &e.Agent, &e.Session, &e.Tool, &e.Phase, &e.Cwd, &e.Decision, &e.Rule, &e.Reason, &e.Policy, &e.Approver} {
 		*s = cut(*s, MaxText)
 	}
 	if len(e.Action) > MaxAction {

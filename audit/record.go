@@ -15,12 +15,15 @@ import (
 // Findings are JSON; secrets in them are redacted before they get here
 // (see Redact).
 type Entry struct {
-	Time     time.Time       `json:"time"`
-	EventID  string          `json:"event_id"`
-	Agent    string          `json:"agent"`
-	Session  string          `json:"session,omitempty"`
-	Tool     string          `json:"tool,omitempty"`
-	Phase    string          `json:"phase,omitempty"`
+	Time    time.Time `json:"time"`
+	EventID string    `json:"event_id"`
+	Agent   string    `json:"agent"`
+	Session string    `json:"session,omitempty"`
+	Tool    string    `json:"tool,omitempty"`
+	Phase   string    `json:"phase,omitempty"`
+	// Cwd is the agent's working directory, so that a replay decides in
+	// the same place.
+	Cwd      string          `json:"cwd,omitempty"`
 	Action   json.RawMessage `json:"action"`
 	Findings json.RawMessage `json:"findings"`
 	Decision string          `json:"decision"`
@@ -87,7 +90,7 @@ func (r *Record) Canonical() []byte {
 	b = append(b, canonicalVersion)
 	b = binary.BigEndian.AppendUint64(b, r.Seq)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Time.UnixMicro()))
-	for _, s := range []string{r.EventID, r.Agent, r.Session, r.Tool, r.Phase} {
+	for _, s := range []string{r.EventID, r.Agent, r.Session, r.Tool, r.Phase, r.Cwd} {
 		b = appendText(b, s)
 	}
 	b = appendText(b, string(r.Action))

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/agentward/ward/audit"
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/adapter"
 	"github.com/agentward/ward/internal/analyze"
@@ -58,6 +59,14 @@ type Options struct {
 	// Sessions gives the labels of a session when there is no Store (as
 	// policy tests do); nil means sessions have no labels.
 	Sessions SessionState
+	// Audit records every decision Decide makes (Explain's are not) in a
+	// tamper-evident log, sealed and signed with AuditOptions.Keys. When
+	// Store's transactions are also the log's (the SQLite store), the
+	// record is written in the decision's own transaction. A decision
+	// that cannot be recorded becomes the policy's on_error answer: an
+	// action ward cannot account for does not run.
+	Audit        audit.Backend
+	AuditOptions audit.Options
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Workspace finds the project root for a working directory; nil means
@@ -155,14 +164,25 @@ func (g *Gate) Explain(ctx context.Context, ev event.Event) (event.Decision, *Ex
 }
 
 func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d event.Decision, ex *Explanation, err error) {
-	start := time.Now()
+	c := &call{start: time.Now(), audit: g.opts.Audit != nil && !explain}
 	var pol *policy.Policy
+	defer func() {
+		if c.audit && !c.recorded {
+			// Runs last: the decision is final, with its notes and session.
+			d.LatencyUS = time.Since(c.start).Microseconds()
+			if aerr := g.record(ctx, &ev, &d); aerr != nil {
+				err = errors.Join(err, aerr)
+				d = g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+aerr.Error())
+				d.LatencyUS = time.Since(c.start).Microseconds()
+			}
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error: %v", p)
 			d = g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error())
 		}
-		d.LatencyUS = time.Since(start).Microseconds()
+		d.LatencyUS = time.Since(c.start).Microseconds()
 	}()
 	if ev.ID == "" {
 		ev.ID = eventID(&ev)
@@ -193,7 +213,7 @@ func (g *Gate) decide(ctx context.Context, ev event.Event, explain bool) (d even
 	overrideSink(pol, s)
 	in := &policy.Input{Event: &ev, Facts: &s.Facts, Findings: s.Findings}
 	if g.opts.Store != nil {
-		d, ex, err = g.decideInSession(ctx, s, pol, in, explain)
+		d, ex, err = g.decideInSession(ctx, c, s, pol, in, explain)
 		if err != nil {
 			return g.fail(pol, &ev, event.RuleInternalError, "internal_error: "+err.Error()), ex, err
 		}
@@ -247,14 +267,52 @@ func (g *Gate) evaluate(ctx context.Context, pol *policy.Policy, in *policy.Inpu
 }
 
 // Fail returns the decision for an event ward could not even read, such
-// as a malformed payload: the base policy's on_error answer.
-func (g *Gate) Fail(err error) event.Decision {
+// as a malformed payload: the base policy's on_error answer. It is
+// recorded in the audit log like any other decision.
+func (g *Gate) Fail(ctx context.Context, err error) event.Decision {
 	pol, _ := g.policies.get("")
 	rule, reason := event.RuleInternalError, "internal_error: "
 	if adapter.IsInputError(err) {
 		rule, reason = event.RuleInvalidInput, "invalid_input: "
 	}
-	return g.fail(pol, nil, rule, reason+err.Error())
+	d := g.fail(pol, nil, rule, reason+err.Error())
+	if g.opts.Audit != nil {
+		if aerr := g.record(ctx, nil, &d); aerr != nil {
+			d.Reason += "; and it could not be recorded: " + aerr.Error()
+		}
+	}
+	return d
+}
+
+// call is the state of one decision that outlives its steps.
+type call struct {
+	start time.Time
+	// audit says the decision is to be recorded; recorded that it was,
+	// in the session's transaction.
+	audit, recorded bool
+}
+
+// auditGrace bounds how long recording a decision may take once the
+// decision's own context has ended (a deadline passed): the record of a
+// failure is worth a short wait.
+const auditGrace = time.Second
+
+// record appends d to the audit log in a transaction of its own.
+func (g *Gate) record(ctx context.Context, ev *event.Event, d *event.Decision) error {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), auditGrace)
+		defer cancel()
+	}
+	e := audit.EntryFor(ev, d, g.now())
+	err := g.opts.Audit.Update(ctx, func(tx audit.Tx) error {
+		_, err := audit.Append(tx, g.opts.AuditOptions, e)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return nil
 }
 
 func (g *Gate) fail(pol *policy.Policy, ev *event.Event, rule, reason string) event.Decision {

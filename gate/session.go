@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentward/ward/audit"
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/analyze"
 	"github.com/agentward/ward/internal/analyze/flow"
@@ -34,7 +35,7 @@ const (
 // action carries; the policy decides; limits are counted; and what the
 // event adds (labels, fingerprints, the decision) is recorded. Explain
 // only reads.
-func (g *Gate) decideInSession(ctx context.Context, s *analyze.Subject, pol *policy.Policy, in *policy.Input, explain bool) (d event.Decision, ex *Explanation, err error) {
+func (g *Gate) decideInSession(ctx context.Context, c *call, s *analyze.Subject, pol *policy.Policy, in *policy.Input, explain bool) (d event.Decision, ex *Explanation, err error) {
 	ev := s.Event
 	now := g.now()
 	run := g.opts.Store.Update
@@ -65,12 +66,41 @@ func (g *Gate) decideInSession(ctx context.Context, s *analyze.Subject, pol *pol
 		if explain {
 			return nil
 		}
-		return record(tx, s, pol, &d, st, now)
+		if err := record(tx, s, pol, &d, st, now); err != nil {
+			return err
+		}
+		return g.recordInTx(tx, c, ev, &d, now)
 	})
 	if err != nil {
+		c.recorded = false // what the transaction wrote is gone
 		return d, ex, fmt.Errorf("session store: %w", err)
 	}
 	return d, ex, nil
+}
+
+// recordInTx appends the decision's audit record in the session's
+// transaction when the store's transactions are also the audit log's.
+func (g *Gate) recordInTx(tx session.Tx, c *call, ev *event.Event, d *event.Decision, now time.Time) error {
+	atx, ok := tx.(audit.Tx)
+	if !c.audit || !ok || !g.auditInStore() {
+		return nil
+	}
+	final := *d
+	final.Session = ev.Session
+	final.LatencyUS = time.Since(c.start).Microseconds()
+	if _, err := audit.Append(atx, g.opts.AuditOptions, audit.EntryFor(ev, &final, now)); err != nil {
+		return err
+	}
+	c.recorded = true
+	return nil
+}
+
+// auditInStore reports whether the audit log is the session store's own,
+// so that a decision can be recorded in its transaction.
+func (g *Gate) auditInStore() bool {
+	type auditor interface{ Audit() audit.Backend }
+	st, ok := g.opts.Store.(auditor)
+	return ok && st.Audit() == g.opts.Audit
 }
 
 func (g *Gate) now() time.Time {

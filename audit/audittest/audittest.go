@@ -65,6 +65,7 @@ func Entry(i int) audit.Entry {
 		Session:   fmt.Sprintf("s-%d", i%4),
 		Tool:      "Bash",
 		Phase:     "pre",
+		Cwd:       "/home/user/project",
 		Action:    json.RawMessage(fmt.Sprintf(`{"kind":"shell","command":"echo %d \u003c\u0026 \"quoted\""}`, i)),
 		Findings:  json.RawMessage(findings),
 		Decision:  decisions[i%3],
@@ -246,9 +247,9 @@ func rehash(t *testing.T, h *Harness, from uint64, key []byte) {
 
 // insertCopy inserts a copy of record from as record at.
 func insertCopy(t *testing.T, h *Harness, from, at uint64) {
-	exec(t, h, `INSERT INTO audit (seq, time, event_id, agent, session, tool, phase, action, findings,
+	exec(t, h, `INSERT INTO audit (seq, time, event_id, agent, session, tool, phase, cwd, action, findings,
 		decision, rule, reason, policy, latency_us, approver, prev, hash, mac)
-		SELECT ?, time, event_id, agent, session, tool, phase, action, findings,
+		SELECT ?, time, event_id, agent, session, tool, phase, cwd, action, findings,
 		decision, rule, 'forged', policy, latency_us, approver, hash, hash, mac FROM audit WHERE seq = ?`, at, from)
 }
 
@@ -343,7 +344,9 @@ func testQuery(t *testing.T, h *Harness) {
 		{"finding prefix", audit.Filter{Finding: "fs.*", Limit: 1000}, func(e audit.Entry) bool { return bytes.Contains(e.Findings, []byte(`"fs.`)) }},
 		{"finding no partial id", audit.Filter{Finding: "secret.aws", Limit: 1000}, func(audit.Entry) bool { return false }},
 		{"time range", audit.Filter{Since: base.Add(10 * time.Second), Until: base.Add(20 * time.Second), Limit: 1000},
-			func(e audit.Entry) bool { return !e.Time.Before(base.Add(10*time.Second)) && e.Time.Before(base.Add(20*time.Second)) }},
+			func(e audit.Entry) bool {
+				return !e.Time.Before(base.Add(10*time.Second)) && e.Time.Before(base.Add(20*time.Second))
+			}},
 		{"tool none", audit.Filter{Tool: "Write", Limit: 1000}, func(audit.Entry) bool { return false }},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,9 @@ goes on with the next line.`,
 					return err
 				}
 				defer store.Close()
-				opts.Store = store
+				if err := useStore(&opts, store); err != nil {
+					return err
+				}
 			}
 			gt, err := gate.New(opts)
 			if err != nil {
@@ -89,7 +91,7 @@ func runEval(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout tim
 		var d event.Decision
 		switch {
 		case errors.Is(err, errLineTooLong):
-			d = g.Fail(adapter.Errorf("too_large", "line is over %d bytes", adapter.MaxPayload))
+			d = g.Fail(ctx, adapter.Errorf("too_large", "line is over %d bytes", adapter.MaxPayload))
 		case err != nil && !errors.Is(err, io.EOF):
 			return fmt.Errorf("reading input: %w", err)
 		default:
@@ -112,14 +114,14 @@ func runEval(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout tim
 
 func decideLine(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout time.Duration, line []byte) event.Decision {
 	if len(bytes.TrimSpace(line)) == 0 {
-		return g.Fail(adapter.Errorf("unknown_shape", "empty line"))
+		return g.Fail(ctx, adapter.Errorf("unknown_shape", "empty line"))
 	}
 	if err := adapter.Check(line); err != nil {
-		return g.Fail(err)
+		return g.Fail(ctx, err)
 	}
 	ev, err := dec.Decode(line)
 	if err != nil {
-		return g.Fail(err)
+		return g.Fail(ctx, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -138,18 +138,20 @@ func decideHook(ctx context.Context, g *globals, h adapter.Hook, in io.Reader, s
 		// for the next process instead of checkpointing and deleting it
 		// (four fsyncs), and checkpoints only once it has grown.
 		defer store.Abandon(ctx)
-		opts.Store = store
+		if err := useStore(&opts, store); err != nil {
+			return h.Answer(nil, failed("internal_error: audit log: "+err.Error(), event.RuleInternalError))
+		}
 	}
 	gt, err := gate.New(opts)
 	if err != nil {
 		return h.Answer(nil, failed("internal_error: "+err.Error(), event.RuleInternalError))
 	}
 	if err := adapter.Check(data); err != nil {
-		return h.Answer(nil, gt.Fail(err))
+		return h.Answer(nil, gt.Fail(ctx, err))
 	}
 	ev, err := h.Decode(data)
 	if err != nil {
-		return h.Answer(nil, gt.Fail(err))
+		return h.Answer(nil, gt.Fail(ctx, err))
 	}
 	withEditedContent(&ev)
 	d, _ := gt.Decide(ctx, ev)

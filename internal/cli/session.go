@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/agentward/ward/audit"
+	"github.com/agentward/ward/gate"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,6 +32,28 @@ func stateFile() (string, error) {
 		dir = filepath.Join(home, ".ward")
 	}
 	return filepath.Join(dir, "state.db"), nil
+}
+
+// useStore sets opts to keep sessions and the audit log in store,
+// sealing records with the keys in $WARD_HOME/audit.
+func useStore(opts *gate.Options, store *sqlite.Store) error {
+	keys, err := auditKeys()
+	if err != nil {
+		return err
+	}
+	opts.Store = store
+	opts.Audit = store.Audit()
+	opts.AuditOptions = audit.Options{Keys: keys}
+	return nil
+}
+
+// auditKeys loads (or makes) the audit log's keys.
+func auditKeys() (*audit.Keys, error) {
+	path, err := stateFile()
+	if err != nil {
+		return nil, err
+	}
+	return audit.LoadKeys(filepath.Join(filepath.Dir(path), "audit"))
 }
 
 // openStore opens the session store.

@@ -134,15 +134,15 @@ func (t *txn) Archive(b audit.Base) error {
 	return t.saveState("write audit base")
 }
 
-const auditColumns = `seq, time, event_id, agent, session, tool, phase, action, findings,
+const auditColumns = `seq, time, event_id, agent, session, tool, phase, cwd, action, findings,
 	decision, rule, reason, policy, latency_us, approver, prev, hash, mac`
 
 func (t *txn) Insert(r *audit.Record) error {
 	if err := t.writable("append audit record"); err != nil {
 		return err
 	}
-	_, err := t.exec(`INSERT INTO audit (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		int64(r.Seq), r.Time.UnixMicro(), r.EventID, r.Agent, r.Session, r.Tool, r.Phase,
+	_, err := t.exec(`INSERT INTO audit (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		int64(r.Seq), r.Time.UnixMicro(), r.EventID, r.Agent, r.Session, r.Tool, r.Phase, r.Cwd,
 		string(r.Action), string(r.Findings), r.Decision, r.Rule, r.Reason, r.Policy,
 		r.LatencyUS, r.Approver, r.Prev[:], r.Hash[:], r.MAC[:])
 	return t.failed(fmt.Sprintf("append audit record %d", r.Seq), err)
@@ -241,19 +241,19 @@ func auditRecord(v []driver.Value) audit.Record {
 	var r audit.Record
 	r.Seq = uint64(asInt(v[0]))
 	r.Time = time.UnixMicro(asInt(v[1])).UTC()
-	for i, p := range []*string{&r.EventID, &r.Agent, &r.Session, &r.Tool, &r.Phase} {
+	for i, p := range []*string{&r.EventID, &r.Agent, &r.Session, &r.Tool, &r.Phase, &r.Cwd} {
 		*p = asText(v[2+i])
 	}
-	r.Action = json.RawMessage(asText(v[7]))
-	r.Findings = json.RawMessage(asText(v[8]))
+	r.Action = json.RawMessage(asText(v[8]))
+	r.Findings = json.RawMessage(asText(v[9]))
 	for i, p := range []*string{&r.Decision, &r.Rule, &r.Reason, &r.Policy} {
-		*p = asText(v[9+i])
+		*p = asText(v[10+i])
 	}
-	r.LatencyUS = asInt(v[13])
-	r.Approver = asText(v[14])
-	copy(r.Prev[:], asText(v[15]))
-	copy(r.Hash[:], asText(v[16]))
-	copy(r.MAC[:], asText(v[17]))
+	r.LatencyUS = asInt(v[14])
+	r.Approver = asText(v[15])
+	copy(r.Prev[:], asText(v[16]))
+	copy(r.Hash[:], asText(v[17]))
+	copy(r.MAC[:], asText(v[18]))
 	return r
 }
 
@@ -325,6 +325,7 @@ CREATE TABLE audit (
 	session    TEXT NOT NULL,
 	tool       TEXT NOT NULL,
 	phase      TEXT NOT NULL,
+	cwd        TEXT NOT NULL,
 	action     TEXT NOT NULL,
 	findings   TEXT NOT NULL,
 	decision   TEXT NOT NULL,
