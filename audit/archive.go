@@ -16,7 +16,8 @@ import (
 // checkpoints still verify. The records are verified first (with key,
 // when not nil); a log that does not verify is not archived. It returns
 // how many records were archived. w should be durable before the caller
-// relies on the archive: Archive deletes the records when it returns.
+// relies on the archive: Archive deletes the records when it returns,
+// after calling w's Sync method if it has one (an *os.File does).
 func Archive(ctx context.Context, b Backend, upTo uint64, w io.Writer, key []byte) (uint64, error) {
 	var n uint64
 	err := b.Update(ctx, func(tx Tx) error {
@@ -60,6 +61,13 @@ func Archive(ctx context.Context, b Backend, upTo uint64, w io.Writer, key []byt
 		}
 		if next != upTo+1 {
 			return fmt.Errorf("records %d to %d are missing: run ward audit verify", next, upTo)
+		}
+		// The records are deleted when the transaction commits: the
+		// archive must be on disk first.
+		if s, ok := w.(interface{ Sync() error }); ok {
+			if err := s.Sync(); err != nil {
+				return fmt.Errorf("writing the archive: %w", err)
+			}
 		}
 		return tx.Archive(Base{Seq: upTo, Hash: prev, Frontier: fr})
 	})

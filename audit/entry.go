@@ -21,7 +21,7 @@ func EntryFor(ev *event.Event, d *event.Decision, now time.Time) Entry {
 	e := Entry{
 		Time:      now,
 		EventID:   d.EventID,
-		Decision:  string(d.Decision),
+		Decision:  d.Decision.String(),
 		Rule:      d.Rule,
 		Policy:    d.Policy,
 		LatencyUS: d.LatencyUS,

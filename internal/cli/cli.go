@@ -110,6 +110,7 @@ and decides allow, deny or ask under a policy you can read and test.`,
 		newPolicyCmd(g, st),
 		newScanCmd(st),
 		newSessionCmd(st),
+		newAuditCmd(g, st),
 		newVersionCmd(st),
 	)
 	return root
