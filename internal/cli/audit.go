@@ -17,6 +17,7 @@ import (
 
 	"github.com/agentward/ward/audit"
 	"github.com/agentward/ward/event"
+	"github.com/agentward/ward/internal/auditexport"
 	"github.com/agentward/ward/internal/store/sqlite"
 )
 
@@ -30,7 +31,7 @@ and covered every 1000 records or 10 minutes by a checkpoint signed with
 Ed25519. See docs/audit.md.`,
 	}
 	cmd.AddCommand(newAuditVerifyCmd(st), newAuditQueryCmd(st, false), newAuditQueryCmd(st, true),
-		newAuditReplayCmd(g, st), newAuditArchiveCmd(st), newAuditCheckpointCmd(st))
+		newAuditReplayCmd(g, st), newAuditExportCmd(st), newAuditArchiveCmd(st), newAuditCheckpointCmd(st))
 	return cmd
 }
 
@@ -681,4 +682,83 @@ func actionSummary(parts ...string) string {
 		}
 	}
 	return ""
+}
+
+func newAuditExportCmd(st Streams) *cobra.Command {
+	var q queryFlags
+	var format, title string
+	cmd := &cobra.Command{
+		Use:   "export --format jsonl|csv|html",
+		Short: "Write the log (or the records the filters select) as JSONL, CSV or a self-contained HTML report",
+		Long: `export verifies the log first and exports its valid prefix: when the log
+does not verify, records after the first problem are left out and the
+command says so (the HTML report shows it at the top). Filters are those
+of ward audit query; without them the whole log is exported, oldest first.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := q.filter(time.Now())
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("limit") {
+				f.Limit = audit.MaxQuery
+			}
+			f.Oldest = true
+			s, err := q.src.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			opts, err := verifyOptions("", "", q.src.db != "")
+			if err != nil {
+				return err
+			}
+			var rep *audit.Report
+			err = s.Audit().View(cmd.Context(), func(r audit.Reader) error {
+				rep, err = audit.Verify(cmd.Context(), r, opts)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			sum := &auditexport.VerifySummary{OK: rep.OK(), Records: rep.Records}
+			if !rep.OK() {
+				sum.Problem = rep.Problems[0].String()
+				if f.Before == 0 || f.Before > rep.Valid+1 {
+					f.Before = rep.Valid + 1
+				}
+				fmt.Fprintf(st.Err, "ward: the audit log does not verify (%s); exporting records up to %d only\n", sum.Problem, rep.Valid)
+			}
+			ex, err := auditexport.New(st.Out, format, auditexport.Options{Title: title, Verified: sum})
+			if err != nil {
+				return &exitError{code: ExitUsage, err: err}
+			}
+			for {
+				recs, err := queryRecords(cmd.Context(), s.Audit(), f)
+				if err != nil {
+					return err
+				}
+				for i := range recs {
+					if err := ex.Add(&recs[i]); err != nil {
+						return err
+					}
+				}
+				if len(recs) < f.Limited() || cmd.Flags().Changed("limit") {
+					break
+				}
+				f.After = recs[len(recs)-1].Seq
+			}
+			if err := ex.Close(); err != nil {
+				return err
+			}
+			if !rep.OK() {
+				return &exitError{code: ExitProblem, err: errors.New("the audit log does not verify")}
+			}
+			return nil
+		},
+	}
+	q.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl, csv or html")
+	cmd.Flags().StringVar(&title, "title", "", "the HTML report's title")
+	return cmd
 }

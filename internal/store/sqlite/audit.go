@@ -222,6 +222,7 @@ func (t *txn) records(q string, args ...any) (out []audit.Record, err error) {
 		return nil, t.wrap("read audit records", err)
 	}
 	defer func() { err = errors.Join(err, r.close()) }()
+	out = make([]audit.Record, 0, 64)
 	for {
 		ok, err := r.next()
 		if err != nil {
@@ -244,22 +245,33 @@ func auditRecord(v []driver.Value) audit.Record {
 	for i, p := range []*string{&r.EventID, &r.Agent, &r.Session, &r.Tool, &r.Phase, &r.Cwd} {
 		*p = asText(v[2+i])
 	}
-	r.Action = json.RawMessage(asText(v[8]))
-	r.Findings = json.RawMessage(asText(v[9]))
+	r.Action = asBytes(v[8])
+	r.Findings = asBytes(v[9])
 	for i, p := range []*string{&r.Decision, &r.Rule, &r.Reason, &r.Policy} {
 		*p = asText(v[10+i])
 	}
 	r.LatencyUS = asInt(v[14])
 	r.Approver = asText(v[15])
-	copy(r.Prev[:], asText(v[16]))
-	copy(r.Hash[:], asText(v[17]))
-	copy(r.MAC[:], asText(v[18]))
+	copy(r.Prev[:], asBytes(v[16]))
+	copy(r.Hash[:], asBytes(v[17]))
+	copy(r.MAC[:], asBytes(v[18]))
 	return r
 }
 
 func asInt(v any) int64 {
 	n, _ := v.(int64)
 	return n
+}
+
+// asBytes returns a column's bytes without copying a BLOB.
+func asBytes(v any) []byte {
+	switch x := v.(type) {
+	case []byte:
+		return x
+	case string:
+		return []byte(x)
+	}
+	return nil
 }
 
 func asText(v any) string {
