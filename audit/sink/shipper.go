@@ -260,8 +260,6 @@ func (s *Shipper) Close(ctx context.Context) error {
 		default:
 		}
 	}
-	stop := context.AfterFunc(ctx, s.cancel) // interrupt Sends when ctx ends
-	defer stop()
 wait:
 	for _, q := range s.queues {
 		select {
@@ -270,8 +268,9 @@ wait:
 			break wait
 		}
 	}
-	s.cancel()
 
+	// Give up on what is left, batches being sent included, then
+	// interrupt their Sends; a Send that returns now is not counted.
 	var errs []error
 	for _, q := range s.queues {
 		q.mu.Lock()
@@ -288,6 +287,9 @@ wait:
 				s.log.Warn("audit sink: records not sent at close", "sink", q.st.Sink, "records", left)
 			}
 		}
+	}
+	s.cancel()
+	for _, q := range s.queues {
 		select {
 		case <-q.done:
 			if err := q.sink.Close(); err != nil {

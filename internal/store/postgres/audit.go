@@ -305,32 +305,31 @@ func arrays(rs []audit.Record) []any {
 	var (
 		seq, us, latency = make([]int64, n), make([]int64, n), make([]int64, n)
 		prev, hash, mac  = make([][]byte, n), make([][]byte, n), make([][]byte, n)
-		text             [13][]string
+		cols             [13][]string
 	)
-	for i := range text {
-		text[i] = make([]string, n)
+	for i := range cols {
+		cols[i] = make([]string, n)
 	}
 	for i := range rs {
 		r := &rs[i]
 		seq[i], us[i], latency[i] = int64(r.Seq), r.Time.UnixMicro(), r.LatencyUS
 		prev[i], hash[i], mac[i] = r.Prev[:], r.Hash[:], r.MAC[:]
-		for j, v := range texts(r) {
-			text[j][i] = v
+		for j, c := range texts(r) {
+			cols[j][i] = c.v
 		}
 	}
-	return []any{seq, us, text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7],
-		text[8], text[9], text[10], text[11], latency, text[12], prev, hash, mac}
+	return []any{seq, us, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
+		cols[8], cols[9], cols[10], cols[11], latency, cols[12], prev, hash, mac}
 }
 
 // texts are a record's TEXT columns, in the order of columns.
-func texts(r *audit.Record) [13]string {
-	return [13]string{r.EventID, r.Agent, r.Session, r.Tool, r.Phase, r.Cwd, string(r.Action), string(r.Findings),
-		r.Decision, r.Rule, r.Reason, r.Policy, r.Approver}
+func texts(r *audit.Record) [13]text {
+	return [13]text{{"event_id", r.EventID}, {"agent", r.Agent}, {"session", r.Session}, {"tool", r.Tool},
+		{"phase", r.Phase}, {"cwd", r.Cwd}, {"action", string(r.Action)}, {"findings", string(r.Findings)},
+		{"decision", r.Decision}, {"rule", r.Rule}, {"reason", r.Reason}, {"policy", r.Policy}, {"approver", r.Approver}}
 }
 
-// textColumns name texts' values, for errors.
-var textColumns = [13]string{"event_id", "agent", "session", "tool", "phase", "cwd", "action", "findings",
-	"decision", "rule", "reason", "policy", "approver"}
+type text struct{ col, v string }
 
 func (t *txn) Head() (audit.Head, error) {
 	if err := t.live(); err != nil {
@@ -393,9 +392,9 @@ func (t *txn) Insert(r *audit.Record) error {
 	if r.Seq > math.MaxInt64 {
 		return fmt.Errorf("postgres audit: insert record %d: out of range", r.Seq)
 	}
-	for i, v := range texts(r) {
-		if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
-			return fmt.Errorf("postgres audit: insert record %d: its %s is not UTF-8 without NUL, which PostgreSQL's TEXT cannot hold", r.Seq, textColumns[i])
+	for _, c := range texts(r) {
+		if !utf8.ValidString(c.v) || strings.IndexByte(c.v, 0) >= 0 {
+			return fmt.Errorf("postgres audit: insert record %d: its %s is not UTF-8 without NUL, which PostgreSQL's TEXT cannot hold", r.Seq, c.col)
 		}
 	}
 	t.pending = append(t.pending, *r)
