@@ -70,11 +70,11 @@ func checkRecord(t *testing.T, body []byte, want audit.Record) {
 
 // message is an RFC 5424 message, parsed.
 type message struct {
-	pri, version                        int
+	pri, version                         int
 	time, host, app, procID, msgID, sdID string
-	params                              map[string]string
-	names                               []string // params in order
-	msg                                 []byte
+	params                               map[string]string
+	names                                []string // params in order
+	msg                                  []byte
 }
 
 // parse5424 parses an RFC 5424 message with one structured data
