@@ -74,7 +74,6 @@ type txn struct {
 	ctx   context.Context
 	s     *Store
 	conn  *pgxpool.Conn // nil once ended
-	write bool
 
 	st    state
 	dirty bool // st changed and not yet written
@@ -100,7 +99,7 @@ func (s *Store) begin(ctx context.Context, write bool) (*txn, error) {
 	if err != nil {
 		return nil, wrap(ctx, "connect", err)
 	}
-	t := &txn{ctx: ctx, s: s, conn: c, write: write}
+	t := &txn{ctx: ctx, s: s, conn: c}
 	found := false
 	b := &pgx.Batch{}
 	if write {
@@ -127,7 +126,11 @@ func (s *Store) begin(ctx context.Context, write bool) (*txn, error) {
 		b := &pgx.Batch{}
 		b.Queue(s.q.makeState)
 		b.Queue(s.q.lockState).QueryRow(t.scanState(&found))
-		if err := c.SendBatch(ctx, b).Close(); err != nil {
+		err := c.SendBatch(ctx, b).Close()
+		if err == nil && !found {
+			err = fmt.Errorf("audit_state has no row")
+		}
+		if err != nil {
 			t.end()
 			return nil, wrap(ctx, what, err)
 		}

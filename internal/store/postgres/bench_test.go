@@ -145,12 +145,12 @@ func BenchmarkQuerySession(b *testing.B) {
 
 func benchSession(i int) string { return "s-" + strconv.Itoa(i) }
 
-// benchEntry is record i of the large log: session i/800*8 + i%8, so that
-// eight sessions of 100 records run at once.
+// benchEntry is record i of the large log: session (i-1)/800*8 + (i-1)%8,
+// so that eight sessions of 100 records run at once.
 func benchEntry(i int, at time.Time) audit.Entry {
 	e := audittest.Entry(i)
 	e.Time = at.Add(time.Duration(i) * 50 * time.Millisecond)
-	e.Session = benchSession(i/800*8 + i%8)
+	e.Session = benchSession((i-1)/800*8 + (i-1)%8)
 	e.Findings = json.RawMessage(`[]`)
 	if i%20 == 0 {
 		e.Findings = json.RawMessage(`[{"id":"secret.github_token","severity":"critical","message":"GitHub token"}]`)
