@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Backend keeps a log's records. Implementations hold the log's write
@@ -167,7 +169,7 @@ func Append(tx Tx, opts Options, entries ...Entry) ([]Record, error) {
 // bound cuts an entry's text to the limits.
 func bound(e Entry) Entry {
 	for _, s := range []*string{&e.EventID, &e.Agent, &e.Session, &e.Tool, &e.Phase, &e.Cwd, &e.Decision, &e.Rule, &e.Reason, &e.Policy, &e.Approver} {
-		*s = cut(*s, MaxText)
+		*s = cut(clean(*s), MaxText)
 	}
 	if len(e.Action) > MaxAction {
 		e.Action = []byte(fmt.Sprintf(`{"truncated":true,"bytes":%d}`, len(e.Action)))
@@ -182,6 +184,15 @@ func bound(e Entry) Entry {
 		e.Findings = []byte("[]")
 	}
 	return e
+}
+
+// clean makes s storable by every backend: PostgreSQL's text holds
+// neither NUL nor invalid UTF-8.
+func clean(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // cut shortens s to at most n bytes on a UTF-8 boundary, marking the cut.

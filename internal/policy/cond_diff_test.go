@@ -100,6 +100,11 @@ type outcome struct {
 
 var diffEnvs = sync.OnceValues(func() (*cel.Env, error) { return newCELEnv() })
 
+// celCheck serializes compiling with the shared cel-go environment: the
+// race detector found cel-go v0.33.2's checker reading the environment's
+// declarations while another check of a comprehension copies them.
+var celCheck sync.Mutex
+
 func runCEL(src string, inputs []*Input) (o outcome) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -110,7 +115,9 @@ func runCEL(src string, inputs []*Input) (o outcome) {
 	if err != nil {
 		panic(err)
 	}
+	celCheck.Lock()
 	prg, err := celProgram(env, src)
+	celCheck.Unlock()
 	if err != nil {
 		return outcome{msg: err.Error()}
 	}

@@ -90,6 +90,17 @@ func (f *fixture) open(t testing.TB, opts Options) *Store {
 	return s
 }
 
+// withParam adds a parameter to a DSN, a URL or key=value pairs.
+func withParam(dsn, key, value string) string {
+	switch {
+	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
+		return dsn + " " + key + "=" + value
+	case strings.Contains(dsn, "?"):
+		return dsn + "&" + key + "=" + value
+	}
+	return dsn + "?" + key + "=" + value
+}
+
 // exec runs a statement with ? placeholders, as the conformance suite
 // writes them for SQLite.
 func (f *fixture) exec(ctx context.Context, q string, args ...any) error {
@@ -137,6 +148,25 @@ func TestPlaceholders(t *testing.T) {
 func TestAuditConformance(t *testing.T) {
 	audittest.Run(t, func(t *testing.T) *audittest.Harness {
 		f := newFixture(t)
+		s := f.open(t, Options{})
+		return &audittest.Harness{
+			Backend: s.Audit(),
+			Exec:    f.exec,
+			Reopen:  func(t *testing.T) audit.Backend { return f.open(t, Options{}).Audit() },
+		}
+	})
+}
+
+// TestAuditConformanceSimpleProtocol runs the suite over the simple
+// query protocol, as behind PgBouncer in transaction mode: no prepared
+// statements, and results in text, which Scan reads rather than decode.
+func TestAuditConformanceSimpleProtocol(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	audittest.Run(t, func(t *testing.T) *audittest.Harness {
+		f := newFixture(t)
+		f.dsn = withParam(f.dsn, "default_query_exec_mode", "simple_protocol")
 		s := f.open(t, Options{})
 		return &audittest.Harness{
 			Backend: s.Audit(),
