@@ -19,7 +19,9 @@ type Backend interface {
 	View(ctx context.Context, fn func(Reader) error) error
 }
 
-// Reader reads a log.
+// Reader reads a log. Its methods take no context: they run under the
+// context given to the Update or View that made the Reader, and fail once
+// it ends.
 type Reader interface {
 	// Head is the end of the chain as the log last wrote it; the zero
 	// Head for an empty log. It is kept apart from the records, so that
@@ -29,7 +31,8 @@ type Reader interface {
 	// sequence number is Base.Seq+1 and its Prev is Base.Hash.
 	Base() (Base, error)
 	// Scan calls fn for each record with from <= Seq, in order, until fn
-	// returns an error. The Record is fn's to keep.
+	// returns an error. The Record is fn's to keep, and fn may use the
+	// Reader (or Tx) it was called from.
 	Scan(from uint64, fn func(*Record) error) error
 	// Query returns the records that pass f, newest first.
 	Query(f Filter) ([]Record, error)
@@ -42,7 +45,9 @@ type Reader interface {
 // Tx reads and appends inside Update.
 type Tx interface {
 	Reader
-	// Insert adds a record; its Seq is one more than the head's.
+	// Insert adds a record; its Seq is one more than the head's. A
+	// backend may queue inserts and report an error at the next read or
+	// at commit: either way the transaction fails whole.
 	Insert(r *Record) error
 	// SetHead records the new end of the chain.
 	SetHead(h Head) error
@@ -68,6 +73,7 @@ type Base struct {
 
 // Filter selects records. Zero fields do not filter.
 type Filter struct {
+	// Since is inclusive, Until exclusive.
 	Since, Until time.Time
 	Session      string
 	Agent        string
