@@ -153,3 +153,37 @@ func TestEntryForRedacts(t *testing.T) {
 		t.Fatalf("a 100 KB write is recorded in %d bytes", len(e.Action))
 	}
 }
+
+// Processes starting at once on a new $WARD_HOME all end up with the
+// same keys, and none fails or reads a half-written one.
+func TestLoadKeysConcurrently(t *testing.T) {
+	for range 20 {
+		dir := t.TempDir() + "/audit"
+		const n = 16
+		keys := make(chan []byte, n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				k, err := audit.LoadKeys(dir)
+				if err != nil {
+					errs <- err
+					return
+				}
+				keys <- k.MAC
+			}()
+		}
+		var first []byte
+		for range n {
+			select {
+			case err := <-errs:
+				t.Fatal(err)
+			case k := <-keys:
+				if first == nil {
+					first = k
+				} else if string(k) != string(first) {
+					t.Fatal("two processes made different keys")
+				}
+			}
+		}
+	}
+}

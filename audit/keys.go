@@ -42,7 +42,9 @@ func LoadKeys(dir string) (*Keys, error) {
 		return k, err
 	}
 	if entries, derr := os.ReadDir(dir); derr == nil && len(entries) > 0 {
-		return nil, err // some files exist: do not overwrite them
+		// Another process may have just made them; if the directory lacks
+		// a key even so, do not overwrite what is there.
+		return readKeys(dir)
 	}
 	if err := makeKeys(dir); err != nil {
 		return nil, err

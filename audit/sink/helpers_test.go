@@ -60,6 +60,12 @@ func checkRecord(t *testing.T, body []byte, want audit.Record) {
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatalf("record JSON: %v\n%s", err, body)
 	}
+	checkSame(t, got, want)
+}
+
+// checkSame checks that got is want, and still sealed.
+func checkSame(t *testing.T, got, want audit.Record) {
+	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("record:\ngot  %+v\nwant %+v", got, want)
 	}
@@ -190,6 +196,7 @@ func listenUDP(t *testing.T) (string, <-chan []byte) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pc.Close() })
+	pc.(*net.UDPConn).SetReadBuffer(4 << 20) // as much as the system allows
 	return "udp://" + pc.LocalAddr().String(), readPackets(pc)
 }
 

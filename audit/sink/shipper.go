@@ -73,6 +73,7 @@ type Shipper struct {
 // queue is one sink's records and the state of its worker.
 type queue struct {
 	sink  Sink
+	name  string
 	size  int // QueueSize
 	batch int // BatchSize
 	wake  chan struct{}
@@ -106,6 +107,7 @@ func NewShipper(sinks []Sink, opts ShipperOptions) *Shipper {
 	for _, sk := range sinks {
 		q := &queue{
 			sink:  sk,
+			name:  sk.Name(),
 			size:  size,
 			batch: batch,
 			wake:  make(chan struct{}, 1),
@@ -120,8 +122,9 @@ func NewShipper(sinks []Sink, opts ShipperOptions) *Shipper {
 
 // Offer queues recs for every sink and returns without waiting for any:
 // where a sink's queue is full, the records that do not fit are dropped
-// for that sink and counted in its Stats. The Shipper keeps the records'
-// Action and Findings, which the caller must not change afterwards.
+// for that sink and counted in its Stats. It holds each queue's lock only
+// to copy the records in. The Shipper keeps the records' Action and
+// Findings, which the caller must not change afterwards.
 func (s *Shipper) Offer(recs ...audit.Record) {
 	if len(recs) == 0 {
 		return
@@ -187,7 +190,7 @@ func (s *Shipper) run(ctx context.Context, q *queue, every time.Duration) {
 				return
 			}
 			if err != nil && s.log != nil {
-				s.log.Warn("audit sink: batch not delivered", "sink", q.st.Sink, "records", len(batch), "err", err)
+				s.log.Warn("audit sink: batch not delivered", "sink", q.name, "records", len(batch), "err", err)
 			}
 			continue
 		}
@@ -282,9 +285,9 @@ wait:
 		q.mu.Unlock()
 		if left > 0 {
 			// Workers stop with records left only when ctx has ended.
-			errs = append(errs, fmt.Errorf("sink: %s: %d records not sent: %w", q.st.Sink, left, context.Cause(ctx)))
+			errs = append(errs, fmt.Errorf("sink: %s: %d records not sent: %w", q.name, left, context.Cause(ctx)))
 			if s.log != nil {
-				s.log.Warn("audit sink: records not sent at close", "sink", q.st.Sink, "records", left)
+				s.log.Warn("audit sink: records not sent at close", "sink", q.name, "records", left)
 			}
 		}
 	}
@@ -293,7 +296,7 @@ wait:
 		select {
 		case <-q.done:
 			if err := q.sink.Close(); err != nil {
-				errs = append(errs, fmt.Errorf("sink: %s: close: %w", q.st.Sink, err))
+				errs = append(errs, fmt.Errorf("sink: %s: close: %w", q.name, err))
 			}
 		default:
 			// The worker is still in Send; closing the sink makes it
@@ -344,11 +347,13 @@ func (r *ring) copyOut(dst []audit.Record) {
 
 // pop moves the n oldest records to dst.
 func (r *ring) pop(dst []audit.Record, n int) []audit.Record {
-	for range n {
-		dst = append(dst, r.buf[r.head])
-		r.buf[r.head] = audit.Record{}
-		r.head = (r.head + 1) % len(r.buf)
-		r.n--
+	for n > 0 {
+		seg := r.buf[r.head:min(r.head+n, len(r.buf))]
+		dst = append(dst, seg...)
+		clear(seg) // let go of the records' slices
+		r.head = (r.head + len(seg)) % len(r.buf)
+		r.n -= len(seg)
+		n -= len(seg)
 	}
 	return dst
 }

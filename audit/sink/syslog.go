@@ -118,9 +118,15 @@ type SyslogOptions struct {
 // Limits on syslog messages.
 const (
 	// MinMessage is the least MaxMessage may be; RFC 5424 says receivers
-	// should take messages this long. The header is at most about 1.6 KiB.
+	// should take messages this long. A header is at most about 1.3 KiB
+	// (maxHeader), which leaves the JSON at least 700 bytes.
 	MinMessage = 2048
+	// MaxMessage is the most MaxMessage may be.
 	MaxMessage = 1 << 20
+	// maxHeader bounds a message's header: PRI, version, timestamp,
+	// hostname, the fixed fields, the structured data and the spaces.
+	maxHeader = len("<191>1 2006-01-02T15:04:05.000000Z ") + maxHostname + len(" ward 4294967295 decision ") +
+		len(`[`+sdID+` seq="18446744073709551615"`) + 5*(len(` session=""`)+maxSDValue) + len(` reason=""`) + maxSDReason + len("] ")
 	// maxUDP is the most a UDP datagram over IPv4 holds.
 	maxUDP = 65507
 	// Structured data values are cut to these many bytes, escapes

@@ -1,16 +1,20 @@
 package main_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 )
@@ -121,5 +125,58 @@ func TestAuditReplay(t *testing.T) {
 		if !strings.HasPrefix(c.Action, "git ") || c.Was != "allow" || c.Now != "deny" || c.NowRule != "no-git" {
 			t.Errorf("change %+v", c)
 		}
+	}
+}
+
+// ward audit forward streams what hooks record to a syslog server and a
+// JSONL file while it runs, and says what it sent when stopped.
+func TestAuditForward(t *testing.T) {
+	home := t.TempDir()
+	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udp.Close()
+	out := filepath.Join(t.TempDir(), "records.jsonl")
+	wardIn(home, pre(home, "Bash", map[string]any{"command": "ls"}), "hook", "--agent", "claude-code")
+
+	cmd := exec.Command(wardBin, "audit", "forward", "--from-start", "--every", "20ms",
+		"--syslog", "udp://"+udp.LocalAddr().String(), "--jsonl", out)
+	cmd.Env = []string{"HOME=" + home, "WARD_HOME=" + filepath.Join(home, ".ward"), "PATH=/usr/bin:/bin"}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"rm -rf /", "git status"} {
+		wardIn(home, pre(home, "Bash", map[string]any{"command": c}), "hook", "--agent", "claude-code")
+	}
+	var msgs []string
+	buf := make([]byte, 64<<10)
+	for len(msgs) < 3 {
+		udp.SetReadDeadline(time.Now().Add(20 * time.Second))
+		n, _, err := udp.ReadFrom(buf)
+		if err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("after %d syslog messages: %v\n%s", len(msgs), err, stderr.String())
+		}
+		msgs = append(msgs, string(buf[:n]))
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("forward: %v\n%s", err, stderr.String())
+	}
+	if !strings.HasPrefix(msgs[1], "<132>1 ") || !strings.Contains(msgs[1], `decision="deny"`) {
+		t.Errorf("the deny as syslog: %s", msgs[1])
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); len(lines) != 3 {
+		t.Errorf("%d JSONL lines: %s", len(lines), data)
+	}
+	if !strings.Contains(stderr.String(), "sent 3, queued 0, dropped 0") {
+		t.Errorf("forward's counts: %s", stderr.String())
 	}
 }

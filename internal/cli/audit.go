@@ -31,7 +31,7 @@ and covered every 1000 records or 10 minutes by a checkpoint signed with
 Ed25519. See docs/audit.md.`,
 	}
 	cmd.AddCommand(newAuditVerifyCmd(st), newAuditQueryCmd(st, false), newAuditQueryCmd(st, true),
-		newAuditReplayCmd(g, st), newAuditExportCmd(st), newAuditArchiveCmd(st), newAuditCheckpointCmd(st))
+		newAuditReplayCmd(g, st), newAuditExportCmd(st), newAuditForwardCmd(st), newAuditArchiveCmd(st), newAuditCheckpointCmd(st))
 	return cmd
 }
 
