@@ -33,7 +33,9 @@ func EntryFor(ev *event.Event, d *event.Decision, now time.Time) Entry {
 		if e.EventID == "" {
 			e.EventID = ev.ID
 		}
-		e.Action = redactJSON(sc, ev.Action)
+		if ev.Action.Kind != "" {
+			e.Action = redactJSON(sc, ev.Action)
+		}
 	}
 	if d.Session != "" {
 		e.Session = d.Session

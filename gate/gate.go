@@ -267,9 +267,9 @@ func (g *Gate) evaluate(ctx context.Context, pol *policy.Policy, in *policy.Inpu
 }
 
 // Fail returns the decision for an event ward could not even read, such
-// as a malformed payload: the base policy's on_error answer. It is
-// recorded in the audit log like any other decision.
-func (g *Gate) Fail(ctx context.Context, err error) event.Decision {
+// as a malformed payload from agent: the base policy's on_error answer.
+// It is recorded in the audit log like any other decision.
+func (g *Gate) Fail(ctx context.Context, agent string, err error) event.Decision {
 	pol, _ := g.policies.get("")
 	rule, reason := event.RuleInternalError, "internal_error: "
 	if adapter.IsInputError(err) {
@@ -277,7 +277,7 @@ func (g *Gate) Fail(ctx context.Context, err error) event.Decision {
 	}
 	d := g.fail(pol, nil, rule, reason+err.Error())
 	if g.opts.Audit != nil {
-		if aerr := g.record(ctx, nil, &d); aerr != nil {
+		if aerr := g.record(ctx, &event.Event{Agent: agent}, &d); aerr != nil {
 			d.Reason += "; and it could not be recorded: " + aerr.Error()
 		}
 	}

@@ -91,7 +91,7 @@ func runEval(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout tim
 		var d event.Decision
 		switch {
 		case errors.Is(err, errLineTooLong):
-			d = g.Fail(ctx, adapter.Errorf("too_large", "line is over %d bytes", adapter.MaxPayload))
+			d = g.Fail(ctx, decoderAgent(dec), adapter.Errorf("too_large", "line is over %d bytes", adapter.MaxPayload))
 		case err != nil && !errors.Is(err, io.EOF):
 			return fmt.Errorf("reading input: %w", err)
 		default:
@@ -114,14 +114,14 @@ func runEval(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout tim
 
 func decideLine(ctx context.Context, g *gate.Gate, dec adapter.Decoder, timeout time.Duration, line []byte) event.Decision {
 	if len(bytes.TrimSpace(line)) == 0 {
-		return g.Fail(ctx, adapter.Errorf("unknown_shape", "empty line"))
+		return g.Fail(ctx, decoderAgent(dec), adapter.Errorf("unknown_shape", "empty line"))
 	}
 	if err := adapter.Check(line); err != nil {
-		return g.Fail(ctx, err)
+		return g.Fail(ctx, decoderAgent(dec), err)
 	}
 	ev, err := dec.Decode(line)
 	if err != nil {
-		return g.Fail(ctx, err)
+		return g.Fail(ctx, decoderAgent(dec), err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -169,4 +169,13 @@ func readLine(r *bufio.Reader, limit int, buf []byte) ([]byte, error) {
 		}
 		return buf, err
 	}
+}
+
+// decoderAgent names the agent whose payloads dec reads, for decisions
+// about payloads it could not read.
+func decoderAgent(dec adapter.Decoder) string {
+	if a, ok := dec.(interface{ Agent() string }); ok {
+		return a.Agent()
+	}
+	return ""
 }

@@ -138,7 +138,7 @@ func runExplain(ctx context.Context, g *gate.Gate, dec adapter.Decoder, payload 
 		ev, err = dec.Decode(payload)
 	}
 	if err != nil {
-		d = g.Fail(ctx, err)
+		d = g.Fail(ctx, decoderAgent(dec), err)
 	} else {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()

@@ -147,11 +147,11 @@ func decideHook(ctx context.Context, g *globals, h adapter.Hook, in io.Reader, s
 		return h.Answer(nil, failed("internal_error: "+err.Error(), event.RuleInternalError))
 	}
 	if err := adapter.Check(data); err != nil {
-		return h.Answer(nil, gt.Fail(ctx, err))
+		return h.Answer(nil, gt.Fail(ctx, h.Agent(), err))
 	}
 	ev, err := h.Decode(data)
 	if err != nil {
-		return h.Answer(nil, gt.Fail(ctx, err))
+		return h.Answer(nil, gt.Fail(ctx, h.Agent(), err))
 	}
 	withEditedContent(&ev)
 	d, _ := gt.Decide(ctx, ev)
