@@ -93,7 +93,11 @@ func TestCheckpointSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := note.Sign(&note.Note{Text: "ward audit log\nsize 3\nroot AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nhead " + strings.Repeat("00", 32) + "\ntime 2026-11-21T08:00:00Z\n"}, k.Signer)
+	signer, err := k.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := note.Sign(&note.Note{Text: "ward audit log\nsize 3\nroot AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nhead " + strings.Repeat("00", 32) + "\ntime 2026-11-21T08:00:00Z\n"}, signer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func checkpointText(c *Checkpoint) string {
 // already covers the head.
 func SignCheckpoint(tx Tx, opts Options) (*Checkpoint, error) {
 	opts.defaults()
-	if opts.Keys == nil || opts.Keys.Signer == nil {
+	if opts.Keys == nil || opts.Keys.signer == nil {
 		return nil, errors.New("audit: checkpoint: no signing key")
 	}
 	head, err := tx.Head()
@@ -63,7 +63,11 @@ func signCheckpoint(tx Tx, opts Options, head Head, fr Frontier) (*Checkpoint, e
 		return last, nil
 	}
 	c := &Checkpoint{Size: head.Seq, Root: fr.Root(), Head: head.Hash, Time: opts.Now().UTC().Truncate(time.Microsecond)}
-	msg, err := note.Sign(&note.Note{Text: checkpointText(c)}, opts.Keys.Signer)
+	signer, err := opts.Keys.Signer()
+	if err != nil {
+		return nil, err
+	}
+	msg, err := note.Sign(&note.Note{Text: checkpointText(c)}, signer)
 	if err != nil {
 		return nil, fmt.Errorf("audit: signing a checkpoint: %w", err)
 	}
@@ -77,7 +81,7 @@ func signCheckpoint(tx Tx, opts Options, head Head, fr Frontier) (*Checkpoint, e
 // maybeCheckpoint signs a checkpoint when one is due: CheckpointEvery
 // records or CheckpointAge since the last.
 func maybeCheckpoint(tx Tx, opts Options, head Head, fr Frontier) error {
-	if opts.Keys.Signer == nil {
+	if opts.Keys.signer == nil {
 		return nil
 	}
 	last, err := tx.LastCheckpoint()
@@ -89,9 +93,12 @@ func maybeCheckpoint(tx Tx, opts Options, head Head, fr Frontier) error {
 	if last != nil {
 		since, at = last.Size, last.Time
 	} else {
-		err := tx.Scan(1, func(r *Record) error { at = r.Time; return errStop })
-		if err != nil && !errors.Is(err, errStop) {
+		first, err := tx.Query(Filter{Oldest: true, Limit: 1})
+		if err != nil {
 			return fmt.Errorf("audit: checkpoint: %w", err)
+		}
+		if len(first) > 0 {
+			at = first[0].Time
 		}
 	}
 	due := head.Seq-since >= opts.CheckpointEvery ||

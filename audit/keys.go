@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -17,8 +18,22 @@ import (
 // signer signs checkpoints, and the verifier (public) checks them.
 type Keys struct {
 	MAC      []byte
-	Signer   note.Signer   // nil when only the public key is known
 	Verifier note.Verifier // nil when the public key is not known
+
+	// The signing key is parsed when a checkpoint is first signed: its
+	// Ed25519 precomputation costs a hook process about a millisecond,
+	// and most appends sign nothing.
+	signerKey string
+	signer    func() (note.Signer, error)
+}
+
+// Signer returns the checkpoint signer; an error when the keys have no
+// signing key or it does not parse.
+func (k *Keys) Signer() (note.Signer, error) {
+	if k.signer == nil {
+		return nil, errors.New("audit: no signing key")
+	}
+	return k.signer()
 }
 
 // Key files, in the directory given to LoadKeys ($WARD_HOME/audit).
@@ -65,9 +80,15 @@ func readKeys(dir string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit signing key: %w", err)
 	}
-	if k.Signer, err = note.NewSigner(strings.TrimSpace(string(skey))); err != nil {
-		return nil, fmt.Errorf("audit signing key %s: %w", filepath.Join(dir, SignerFile), err)
-	}
+	k.signerKey = strings.TrimSpace(string(skey))
+	path := filepath.Join(dir, SignerFile)
+	k.signer = sync.OnceValues(func() (note.Signer, error) {
+		s, err := note.NewSigner(k.signerKey)
+		if err != nil {
+			return nil, fmt.Errorf("audit signing key %s: %w", path, err)
+		}
+		return s, nil
+	})
 	vkey, err := os.ReadFile(filepath.Join(dir, VerifierFile))
 	if err != nil {
 		return nil, fmt.Errorf("audit public key: %w", err)
