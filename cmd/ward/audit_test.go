@@ -180,3 +180,52 @@ func TestAuditForward(t *testing.T) {
 		t.Errorf("forward's counts: %s", stderr.String())
 	}
 }
+
+// Processes killed in the middle of appending leave a log that
+// verifies: an append is one transaction, whole or absent.
+func TestAuditSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills processes")
+	}
+	home := t.TempDir()
+	var in strings.Builder
+	for i := range 3000 {
+		in.WriteString(payloadLine(fmt.Sprintf("s%d", i%7), "PreToolUse", "Bash", fmt.Sprintf("k-%d", i),
+			map[string]any{"command": fmt.Sprintf("echo %d", i)}, nil))
+	}
+	var cmds []*exec.Cmd
+	for range 4 {
+		cmd := exec.Command(wardBin, "eval", "--record")
+		cmd.Env = []string{"HOME=" + home, "WARD_HOME=" + filepath.Join(home, ".ward"), "PATH=/usr/bin:/bin"}
+		cmd.Stdin = strings.NewReader(in.String())
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	// Let them append for a while, then kill them wherever they are.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		out, _, _ := wardIn(home, "", "audit", "query", "--json", "-n", "1")
+		if strings.Contains(out, `"seq":`) && !strings.Contains(out, `"seq":1,`) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, c := range cmds {
+		c.Process.Kill()
+		c.Wait()
+	}
+	out, stderr, err := wardIn(home, "", "audit", "verify")
+	if err != nil || !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("verify after kill -9: %v\n%s%s", err, out, stderr)
+	}
+	// And the log goes on.
+	wardIn(home, pre(home, "Bash", map[string]any{"command": "ls"}), "hook", "--agent", "claude-code")
+	out, _, err = wardIn(home, "", "audit", "verify")
+	if err != nil || !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("verify after appending again: %v\n%s", err, out)
+	}
+	t.Log(strings.TrimSpace(out))
+}
