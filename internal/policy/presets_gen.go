@@ -29,7 +29,7 @@ func presetFile(name string) *File {
 
 // presetsHashState is the state of a SHA-256 after presets.WriteAll.
 func presetsHashState() string {
-	return "sha\x037B\xbf\xe2\xe0\xe2\r\x02\u07e0\xc9\xf6N\x90F\x1c\x7fW/\x8c\x87Gt\xa2mk<Eg\xeer\xefDEPLOY_PASSWORD\\\" https://files.example.com/latest.tar.gz\"}}\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x8d="
+	return "sha\x030\u02a0\x1ca\xcc\xfc\xa0u\xbe$HaC\x03 <\xc8=w\xab\xdf\x19\x93\xe7@\xb4\xac\xb3\xff\xa7?test.tar.gz\"}}\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x8e\xcf"
 }
 
 // generatedPresets lists the presets presetFile knows.
@@ -253,44 +253,62 @@ func presetBuiltin() *File {
 					Command: []string{"ward"},
 					Pos:     Pos{File: "preset:builtin", Line: 70, Col: 11},
 				},
-				When:     "facts.shell.commands.exists(c, c.name == \"ward\" && c.args.exists(a,\n  a in [\"approvals\", \"approve\", \"uninstall\", \"install\", \"session\", \"serve\", \"init\"]))",
-				WhenPos:  Pos{File: "preset:builtin", Line: 75, Col: 11},
+				When:     "facts.shell.commands.exists(c, c.name == \"ward\" && c.args.exists(a,\n  a in [\"approvals\", \"approve\", \"uninstall\", \"install\", \"session\", \"serve\", \"init\", \"archive\", \"checkpoint\"]))",
+				WhenPos:  Pos{File: "preset:builtin", Line: 76, Col: 11},
 				Decision: event.Deny,
-				Reason:   "Approvals, installation and session control are for people, not for the agent ward is guarding",
+				Reason:   "Approvals, installation, session control and archiving or signing the audit log are for people, not for the agent ward is guarding",
 				Severity: event.Critical,
 				Examples: []Example{
 					{
 						Want:  event.Deny,
-						Pos:   Pos{File: "preset:builtin", Line: 83, Col: 11},
+						Pos:   Pos{File: "preset:builtin", Line: 84, Col: 11},
 						Tool:  "Bash",
 						Input: map[string]any{"command": "ward approvals approve 42"},
 					},
 					{
 						Want:  event.Deny,
-						Pos:   Pos{File: "preset:builtin", Line: 84, Col: 11},
+						Pos:   Pos{File: "preset:builtin", Line: 85, Col: 11},
 						Tool:  "Bash",
 						Input: map[string]any{"command": "ward uninstall claude-code"},
 					},
 					{
 						Want:  event.Deny,
-						Pos:   Pos{File: "preset:builtin", Line: 85, Col: 11},
+						Pos:   Pos{File: "preset:builtin", Line: 86, Col: 11},
 						Tool:  "Bash",
 						Input: map[string]any{"command": "sudo ward session resume abc"},
 					},
 					{
-						Want:  event.Allow,
+						Want:  event.Deny,
 						Pos:   Pos{File: "preset:builtin", Line: 87, Col: 11},
+						Tool:  "Bash",
+						Input: map[string]any{"command": "ward audit archive --to /tmp/a.jsonl --keep 0"},
+					},
+					{
+						Want:  event.Deny,
+						Pos:   Pos{File: "preset:builtin", Line: 88, Col: 11},
+						Tool:  "Bash",
+						Input: map[string]any{"command": "ward audit checkpoint"},
+					},
+					{
+						Want:  event.Allow,
+						Pos:   Pos{File: "preset:builtin", Line: 90, Col: 11},
 						Tool:  "Bash",
 						Input: map[string]any{"command": "ward explain --bash 'ls'"},
 					},
 					{
 						Want:  event.Allow,
-						Pos:   Pos{File: "preset:builtin", Line: 88, Col: 11},
+						Pos:   Pos{File: "preset:builtin", Line: 91, Col: 11},
+						Tool:  "Bash",
+						Input: map[string]any{"command": "ward audit verify"},
+					},
+					{
+						Want:  event.Allow,
+						Pos:   Pos{File: "preset:builtin", Line: 92, Col: 11},
 						Tool:  "Bash",
 						Input: map[string]any{"command": "ward policy validate"},
 					},
 				},
-				whenSpan: span{line: 76, col: 7},
+				whenSpan: span{line: 77, col: 7},
 			},
 		},
 		preset: "builtin",
