@@ -1,13 +1,12 @@
 package claude_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/agentward/ward/event"
+	"github.com/agentward/ward/internal/adapter/adaptertest"
 	"github.com/agentward/ward/internal/adapter/claude"
 )
 
@@ -50,21 +49,7 @@ func TestAnswers(t *testing.T) {
 			if len(a.Stdout) > 0 && !json.Valid(a.Stdout) {
 				t.Fatalf("stdout is not JSON: %q", a.Stdout)
 			}
-			golden := filepath.Join("testdata", "answers", tc.name+".json")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, a.Stdout, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if !bytes.Equal(a.Stdout, want) {
-				t.Errorf("%s:\n got: %s\nwant: %s", tc.why, a.Stdout, want)
-			}
+			adaptertest.Golden(t, filepath.Join("testdata", "answers", tc.name+".json"), a.Stdout, *update)
 		})
 	}
 }

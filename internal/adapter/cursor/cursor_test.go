@@ -12,60 +12,22 @@ import (
 
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/adapter"
+	"github.com/agentward/ward/internal/adapter/adaptertest"
 	"github.com/agentward/ward/internal/adapter/cursor"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// TestGolden decodes one recorded payload per hook and compares the
-// canonical event with testdata/events/NAME.json.
+// TestGolden decodes one recorded payload per tool and hook event and
+// compares the canonical event with testdata/events/NAME.json.
 func TestGolden(t *testing.T) {
-	payloads, err := filepath.Glob("testdata/payloads/*.json")
-	if err != nil || len(payloads) == 0 {
-		t.Fatalf("no payloads: %v", err)
-	}
-	for _, p := range payloads {
-		name := strings.TrimSuffix(filepath.Base(p), ".json")
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := adapter.Check(data); err != nil {
-				t.Fatalf("Check: %v", err)
-			}
-			ev, err := cursor.Decoder{}.Decode(data)
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			got, err := json.MarshalIndent(ev, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden(t, filepath.Join("testdata", "events", name+".json"), append(got, '\n'))
-		})
-	}
+	adaptertest.DecodePayloads(t, cursor.Decoder{}, *update)
 }
 
 // golden compares got with the file at path, or rewrites it with -update.
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("differs from %s:\n got: %s\nwant: %s", path, got, want)
-	}
+	adaptertest.Golden(t, path, got, *update)
 }
 
 // The same MCP call, with tool_input as an object or as a string holding
