@@ -34,8 +34,6 @@ func TestFrontierMatchesTlog(t *testing.T) {
 			t.Fatal(err)
 		}
 		stored = append(stored, hs...)
-		var r audit.Record
-		_ = r
 		fr.Add(audit.Hash(tlog.RecordHash(data)))
 		want, err := tlog.TreeHash(n+1, reader)
 		if err != nil {

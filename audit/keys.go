@@ -23,8 +23,7 @@ type Keys struct {
 	// The signing key is parsed when a checkpoint is first signed: its
 	// Ed25519 precomputation costs a hook process about a millisecond,
 	// and most appends sign nothing.
-	signerKey string
-	signer    func() (note.Signer, error)
+	signer func() (note.Signer, error)
 }
 
 // Signer returns the checkpoint signer; an error when the keys have no
@@ -80,10 +79,10 @@ func readKeys(dir string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit signing key: %w", err)
 	}
-	k.signerKey = strings.TrimSpace(string(skey))
+	signerKey := strings.TrimSpace(string(skey))
 	path := filepath.Join(dir, SignerFile)
 	k.signer = sync.OnceValues(func() (note.Signer, error) {
-		s, err := note.NewSigner(k.signerKey)
+		s, err := note.NewSigner(signerKey)
 		if err != nil {
 			return nil, fmt.Errorf("audit signing key %s: %w", path, err)
 		}

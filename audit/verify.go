@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -194,7 +195,7 @@ func newVerifier(opts VerifyOptions) *verifier {
 
 func (v *verifier) checkpoints(cps []Checkpoint) {
 	v.cps = slices.Clone(cps)
-	slices.SortStableFunc(v.cps, func(a, b Checkpoint) int { return int64cmp(a.Size, b.Size) })
+	slices.SortStableFunc(v.cps, func(a, b Checkpoint) int { return cmp.Compare(a.Size, b.Size) })
 	for i := range v.cps {
 		c := &v.cps[i]
 		if v.opts.Verifier == nil {
@@ -213,16 +214,6 @@ func (v *verifier) checkpoints(cps []Checkpoint) {
 		}
 		c.Size, c.Root, c.Head = signed.Size, signed.Root, signed.Head
 	}
-}
-
-func int64cmp(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (v *verifier) record(ctx context.Context, r *Record) error {

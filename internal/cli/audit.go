@@ -292,10 +292,8 @@ func newAuditQueryCmd(st Streams, tail bool) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if tail || f.Oldest {
-			reverse(recs)
-		} else if !q.asJSON {
-			reverse(recs) // newest last on a terminal, like tail
+		if tail || !q.asJSON {
+			reverse(recs) // newest last, like tail; query --json keeps newest first
 		}
 		last := p.print(recs)
 		if !tail || !follow {
@@ -457,7 +455,11 @@ still verify, alone or (ward audit verify --archive FILE) with the archive.`,
 			}
 			defer s.Close()
 			var head audit.Head
-			s.Audit().View(cmd.Context(), func(r audit.Reader) error { head, err = r.Head(); return err })
+			err = s.Audit().View(cmd.Context(), func(r audit.Reader) error {
+				var err error
+				head, err = r.Head()
+				return err
+			})
 			if err != nil {
 				return err
 			}

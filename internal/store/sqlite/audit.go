@@ -63,9 +63,19 @@ func (t *txn) state() (*auditState, error) {
 	return st, nil
 }
 
-func (t *txn) saveState(what string) error {
+// changed marks the audit state to be written at commit.
+func (t *txn) changed(what string) error {
 	if err := t.writable(what); err != nil {
 		return err
+	}
+	t.auditDirty = true
+	return nil
+}
+
+// flushAudit writes the audit state if the transaction changed it.
+func (t *txn) flushAudit() error {
+	if !t.auditDirty {
+		return nil
 	}
 	raw, err := json.Marshal(t.audit)
 	if err != nil {
@@ -73,7 +83,7 @@ func (t *txn) saveState(what string) error {
 	}
 	_, err = t.exec(`INSERT INTO meta (key, value) VALUES ('audit.state', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, raw)
-	return t.failed(what, err)
+	return t.failed("write audit state", err)
 }
 
 func (t *txn) Head() (audit.Head, error) {
@@ -105,8 +115,11 @@ func (t *txn) SetHead(h audit.Head) error {
 	if err != nil {
 		return err
 	}
+	if err := t.changed("write audit head"); err != nil {
+		return err
+	}
 	st.Head = h
-	return t.saveState("write audit head")
+	return nil
 }
 
 func (t *txn) SetFrontier(f audit.Frontier) error {
@@ -114,8 +127,11 @@ func (t *txn) SetFrontier(f audit.Frontier) error {
 	if err != nil {
 		return err
 	}
+	if err := t.changed("write audit tree"); err != nil {
+		return err
+	}
 	st.Frontier = f.Clone()
-	return t.saveState("write audit tree")
+	return nil
 }
 
 func (t *txn) Archive(b audit.Base) error {
@@ -129,9 +145,12 @@ func (t *txn) Archive(b audit.Base) error {
 	if _, err := t.exec(`DELETE FROM audit WHERE seq <= ?`, int64(b.Seq)); err != nil {
 		return t.failed("archive audit records", err)
 	}
+	if err := t.changed("write audit base"); err != nil {
+		return err
+	}
 	st.Base = b
 	st.Base.Frontier = b.Frontier.Clone()
-	return t.saveState("write audit base")
+	return nil
 }
 
 const auditColumns = `seq, time, event_id, agent, session, tool, phase, cwd, action, findings,

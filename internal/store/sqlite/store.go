@@ -491,6 +491,9 @@ func (t *txn) run(fn func(session.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
+	if err := t.flushAudit(); err != nil {
+		return err
+	}
 	t.c = nil
 	if _, err := c.exec(`COMMIT`); err != nil {
 		// A failed COMMIT may leave the transaction open.

@@ -56,6 +56,9 @@ type txn struct {
 	s     *Store
 	write bool
 	audit *auditState // read on first use (audit.go)
+	// auditDirty says audit was changed and is to be written at commit:
+	// an append changes the head and the tree, one write for both.
+	auditDirty bool
 }
 
 func (t *txn) writable(what string) error {
