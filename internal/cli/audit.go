@@ -248,6 +248,16 @@ func (q *queryFlags) filter(now time.Time) (audit.Filter, error) {
 	return f, nil
 }
 
+// open reads the filter and opens the log it applies to.
+func (q *queryFlags) open(ctx context.Context) (audit.Filter, *sqlite.Store, error) {
+	f, err := q.filter(time.Now())
+	if err != nil {
+		return f, nil, err
+	}
+	s, err := q.src.open(ctx)
+	return f, s, err
+}
+
 // parseWhen reads a time: RFC 3339, a date, or a duration ago.
 func parseWhen(s string, now time.Time) (time.Time, error) {
 	if s == "" {
@@ -277,11 +287,7 @@ func newAuditQueryCmd(st Streams, tail bool) *cobra.Command {
 		cmd.Use, cmd.Short = "tail", "Show the newest records; with -f, follow new ones as they are written"
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		f, err := q.filter(time.Now())
-		if err != nil {
-			return err
-		}
-		s, err := q.src.open(cmd.Context())
+		f, s, err := q.open(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -557,11 +563,7 @@ so an event whose decision rested on a secret's value may be re-decided
 differently; such events are marked.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := q.filter(time.Now())
-			if err != nil {
-				return err
-			}
-			s, err := q.src.open(cmd.Context())
+			f, s, err := q.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -708,19 +710,15 @@ of ward audit query; without them the whole log is exported, oldest first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lessGC()
-			f, err := q.filter(time.Now())
-			if err != nil {
-				return err
-			}
-			if !cmd.Flags().Changed("limit") {
-				f.Limit = audit.MaxQuery
-			}
-			f.Oldest = true
-			s, err := q.src.open(cmd.Context())
+			f, s, err := q.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			if !cmd.Flags().Changed("limit") {
+				f.Limit = audit.MaxQuery
+			}
+			f.Oldest = true
 			opts, err := verifyOptions("", "", q.src.db != "")
 			if err != nil {
 				return err

@@ -75,14 +75,9 @@ func (Hook) Answer(ev *event.Event, d event.Decision) adapter.Answer {
 	return adapter.Answer{Stdout: encode(out)}
 }
 
+// encode is one answer line; if it cannot be made, the agent's deny.
 func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only plain maps, strings and JSON values go in; this cannot
-		// happen, and if it did, a bare deny still blocks.
-		return []byte(`{"decision":"block","reason":"ward: could not encode its answer"}`)
-	}
-	return append(b, '\n')
+	return adapter.EncodeAnswer(v, `{"decision":"block","reason":"ward: could not encode its answer"}`)
 }
 
 // redacted returns a tool's output with the spans of secrets replaced,

@@ -2,7 +2,6 @@
 package claude
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -66,7 +65,7 @@ func (Decoder) Decode(data []byte) (event.Event, error) {
 		return event.Event{}, adapter.Errorf("unknown_shape", "%s payload has no tool_name", p.HookEventName)
 	}
 	ev.Tool = p.ToolName
-	input, err := toolInput(p.ToolInput)
+	input, err := adapter.ToolInput(p.ToolInput)
 	if err != nil {
 		return event.Event{}, err
 	}
@@ -77,37 +76,21 @@ func (Decoder) Decode(data []byte) (event.Event, error) {
 	return ev, nil
 }
 
-// toolInput decodes tool_input, which must be an object when present.
-func toolInput(raw json.RawMessage) (map[string]any, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return map[string]any{}, nil
-	}
-	if raw[0] != '{' {
-		return nil, adapter.Errorf("unknown_shape", "tool_input must be an object")
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, adapter.Errorf("malformed_json", "tool_input: %v", err)
-	}
-	return m, nil
-}
-
 // Action normalizes a Claude Code tool call. Tools it does not know become
 // kind "other"; MCP tools (mcp__server__tool) become kind "mcp".
 func Action(tool string, in map[string]any) (event.Action, error) {
-	f := fields{tool: tool, in: in}
+	f := fields{adapter.Fields{Tool: tool, In: in}}
 	var a event.Action
 	switch tool {
 	case "Bash", "PowerShell":
-		a = event.Action{Kind: event.KindShell, Command: f.required("command")}
+		a = event.Action{Kind: event.KindShell, Command: f.Required("command")}
 	case "Write":
-		a = event.Action{Kind: event.KindFileWrite, Path: f.required("file_path"), Content: f.str("content")}
+		a = event.Action{Kind: event.KindFileWrite, Path: f.Required("file_path"), Content: f.Str("content")}
 	case "Edit":
-		e := event.Edit{Old: f.str("old_string"), New: f.str("new_string")}
-		a = event.Action{Kind: event.KindFileEdit, Path: f.required("file_path"), Content: e.New, Edits: []event.Edit{e}}
+		e := event.Edit{Old: f.Str("old_string"), New: f.Str("new_string")}
+		a = event.Action{Kind: event.KindFileEdit, Path: f.Required("file_path"), Content: e.New, Edits: []event.Edit{e}}
 	case "MultiEdit":
-		a = event.Action{Kind: event.KindFileEdit, Path: f.required("file_path")}
+		a = event.Action{Kind: event.KindFileEdit, Path: f.Required("file_path")}
 		a.Edits = f.edits()
 		news := make([]string, len(a.Edits))
 		for i, e := range a.Edits {
@@ -115,19 +98,19 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 		}
 		a.Content = strings.Join(news, "\n")
 	case "NotebookEdit":
-		a = event.Action{Kind: event.KindFileEdit, Path: f.required("notebook_path"), Content: f.str("new_source")}
+		a = event.Action{Kind: event.KindFileEdit, Path: f.Required("notebook_path"), Content: f.Str("new_source")}
 	case "Read":
-		a = event.Action{Kind: event.KindFileRead, Path: f.required("file_path")}
+		a = event.Action{Kind: event.KindFileRead, Path: f.Required("file_path")}
 	case "Glob", "Grep":
-		a = event.Action{Kind: event.KindSearch, Path: f.str("path"), Pattern: f.required("pattern")}
+		a = event.Action{Kind: event.KindSearch, Path: f.Str("path"), Pattern: f.Required("pattern")}
 	case "LS":
-		a = event.Action{Kind: event.KindSearch, Path: f.required("path")}
+		a = event.Action{Kind: event.KindSearch, Path: f.Required("path")}
 	case "WebFetch":
-		a = event.Action{Kind: event.KindHTTP, URL: f.required("url"), Method: "GET"}
+		a = event.Action{Kind: event.KindHTTP, URL: f.Required("url"), Method: "GET"}
 	case "WebSearch":
-		a = event.Action{Kind: event.KindSearch, Query: f.required("query")}
+		a = event.Action{Kind: event.KindSearch, Query: f.Required("query")}
 	case "Task", "Agent":
-		a = event.Action{Kind: event.KindAgent, Prompt: f.str("prompt")}
+		a = event.Action{Kind: event.KindAgent, Prompt: f.Str("prompt")}
 	default:
 		if server, name, ok := SplitMCP(tool); ok {
 			a = event.Action{Kind: event.KindMCP, Server: server, Name: name, Arguments: in}
@@ -138,7 +121,7 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 			a = event.Action{Kind: event.KindOther}
 		}
 	}
-	return a, f.err
+	return a, f.Err
 }
 
 // SplitMCP splits an MCP tool name, mcp__<server>__<tool>, into its server
@@ -157,36 +140,13 @@ func SplitMCP(tool string) (server, name string, ok bool) {
 
 // fields reads typed fields of a tool input, remembering the first
 // problem.
-type fields struct {
-	tool string
-	in   map[string]any
-	err  error
-}
-
-func (f *fields) str(key string) string {
-	v, ok := f.in[key]
-	if !ok || v == nil {
-		return ""
-	}
-	s, ok := v.(string)
-	if !ok && f.err == nil {
-		f.err = adapter.Errorf("unknown_shape", "%s: %s must be a string, not %T", f.tool, key, v)
-	}
-	return s
-}
-
-func (f *fields) required(key string) string {
-	if _, ok := f.in[key]; !ok && f.err == nil {
-		f.err = adapter.Errorf("unknown_shape", "%s: tool_input has no %s", f.tool, key)
-	}
-	return f.str(key)
-}
+type fields struct{ adapter.Fields }
 
 func (f *fields) edits() []event.Edit {
-	list, ok := f.in["edits"].([]any)
+	list, ok := f.In["edits"].([]any)
 	if !ok {
-		if f.err == nil {
-			f.err = adapter.Errorf("unknown_shape", "%s: edits must be a list", f.tool)
+		if f.Err == nil {
+			f.Err = adapter.Errorf("unknown_shape", "%s: edits must be a list", f.Tool)
 		}
 		return nil
 	}
@@ -194,15 +154,15 @@ func (f *fields) edits() []event.Edit {
 	for i, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
-			if f.err == nil {
-				f.err = adapter.Errorf("unknown_shape", "%s: edits[%d] must be an object", f.tool, i)
+			if f.Err == nil {
+				f.Err = adapter.Errorf("unknown_shape", "%s: edits[%d] must be an object", f.Tool, i)
 			}
 			continue
 		}
-		sub := fields{tool: fmt.Sprintf("%s edits[%d]", f.tool, i), in: m}
-		out = append(out, event.Edit{Old: sub.str("old_string"), New: sub.str("new_string")})
-		if sub.err != nil && f.err == nil {
-			f.err = sub.err
+		sub := fields{adapter.Fields{Tool: fmt.Sprintf("%s edits[%d]", f.Tool, i), In: m}}
+		out = append(out, event.Edit{Old: sub.Str("old_string"), New: sub.Str("new_string")})
+		if sub.Err != nil && f.Err == nil {
+			f.Err = sub.Err
 		}
 	}
 	return out

@@ -1,7 +1,6 @@
 package codex
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -122,12 +121,7 @@ func redactionIDs(rs []event.Redaction) []string {
 	return slices.Compact(ids)
 }
 
+// encode is one answer line; if it cannot be made, the agent's deny.
 func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only plain maps and strings go in; this cannot happen, and if
-		// it did, a legacy block still denies.
-		return []byte(`{"decision":"block","reason":"ward: could not encode its answer"}` + "\n")
-	}
-	return append(b, '\n')
+	return adapter.EncodeAnswer(v, `{"decision":"block","reason":"ward: could not encode its answer"}`)
 }

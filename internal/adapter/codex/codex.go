@@ -11,9 +11,7 @@
 package codex
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/agentward/ward/event"
@@ -83,7 +81,7 @@ func (Decoder) Decode(data []byte) (event.Event, error) {
 		return event.Event{}, adapter.Errorf("unknown_shape", "%s payload has no tool_name", eventName(p.HookEventName))
 	}
 	ev.Tool = p.ToolName
-	input, err := toolInput(p.ToolInput)
+	input, err := adapter.ToolInput(p.ToolInput)
 	if err != nil {
 		return event.Event{}, err
 	}
@@ -99,22 +97,6 @@ func eventName(n string) string {
 		return "PreToolUse"
 	}
 	return n
-}
-
-// toolInput decodes tool_input, which must be an object when present.
-func toolInput(raw json.RawMessage) (map[string]any, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return map[string]any{}, nil
-	}
-	if raw[0] != '{' {
-		return nil, adapter.Errorf("unknown_shape", "tool_input must be an object")
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, adapter.Errorf("malformed_json", "tool_input: %v", err)
-	}
-	return m, nil
 }
 
 // Action normalizes a Codex tool call.
@@ -148,9 +130,9 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 		cmd, err := command(tool, in)
 		return event.Action{Kind: event.KindShell, Command: cmd}, err
 	case "spawn_agent":
-		f := fields{tool: tool, in: in}
-		a := event.Action{Kind: event.KindAgent, Prompt: f.str("message", "prompt", "task")}
-		return a, f.err
+		f := fields{adapter.Fields{Tool: tool, In: in}}
+		a := event.Action{Kind: event.KindAgent, Prompt: f.Str("message", "prompt", "task")}
+		return a, f.Err
 	}
 	return claude.Action(tool, in)
 }
@@ -167,7 +149,7 @@ func command(tool string, in map[string]any) (string, error) {
 			argv, err := strs(tool, k, v)
 			return joinArgv(argv), err
 		default:
-			return "", adapter.Errorf("unknown_shape", "%s: %s must be a string or a list of strings, not %s", tool, k, typeName(v))
+			return "", adapter.Errorf("unknown_shape", "%s: %s must be a string or a list of strings, not %s", tool, k, adapter.TypeName(v))
 		}
 	}
 	return "", adapter.Errorf("unknown_shape", "%s: tool_input has no command", tool)
@@ -178,7 +160,7 @@ func strs(tool, key string, list []any) ([]string, error) {
 	for i, v := range list {
 		s, ok := v.(string)
 		if !ok {
-			return nil, adapter.Errorf("unknown_shape", "%s: %s[%d] must be a string, not %s", tool, key, i, typeName(v))
+			return nil, adapter.Errorf("unknown_shape", "%s: %s[%d] must be a string, not %s", tool, key, i, adapter.TypeName(v))
 		}
 		out[i] = s
 	}
@@ -209,43 +191,4 @@ func shellQuote(s string) string {
 
 // fields reads typed fields of a tool input, remembering the first
 // problem.
-type fields struct {
-	tool string
-	in   map[string]any
-	err  error
-}
-
-// str returns the first of keys that is present and not null; it must be
-// a string.
-func (f *fields) str(keys ...string) string {
-	for _, k := range keys {
-		v := f.in[k]
-		if v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok && f.err == nil {
-			f.err = adapter.Errorf("unknown_shape", "%s: %s must be a string, not %s", f.tool, k, typeName(v))
-		}
-		return s
-	}
-	return ""
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case float64, json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
+type fields struct{ adapter.Fields }

@@ -337,22 +337,22 @@ func changes(tool string, in map[string]any) ([]PatchFile, error) {
 	slices.Sort(paths)
 	files := make([]PatchFile, 0, len(paths))
 	for _, p := range paths {
-		f := fields{tool: tool + " " + p, in: in[p].(map[string]any)}
-		pf := PatchFile{Path: p, Op: f.str("type")}
+		f := fields{adapter.Fields{Tool: tool + " " + p, In: in[p].(map[string]any)}}
+		pf := PatchFile{Path: p, Op: f.Str("type")}
 		switch pf.Op {
 		case "add":
-			pf.Added = f.str("content")
+			pf.Added = f.Str("content")
 		case "delete":
 		case "update":
-			pf.Added = diffAdded(f.str("unified_diff"))
-			if to := f.str("move_path"); to != "" {
+			pf.Added = diffAdded(f.Str("unified_diff"))
+			if to := f.Str("move_path"); to != "" {
 				pf.Op, pf.To = "move", to
 			}
 		default:
 			return nil, adapter.Errorf("unknown_shape", "%s: change of %s has unknown type %q", tool, p, pf.Op)
 		}
-		if f.err != nil {
-			return nil, f.err
+		if f.Err != nil {
+			return nil, f.Err
 		}
 		if p == "" {
 			return nil, adapter.Errorf("unknown_shape", "%s: a change names no file", tool)

@@ -36,8 +36,6 @@ package copilot
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/adapter"
@@ -243,39 +241,39 @@ var (
 // Action normalizes a Copilot tool call; the package comment lists the
 // tools and arguments it reads.
 func Action(tool string, in map[string]any) (event.Action, error) {
-	f := fields{tool: tool, in: in}
+	f := fields{adapter.Fields{Tool: tool, In: in, Input: "toolArgs"}}
 	var a event.Action
 	switch tool {
 	case "bash", "powershell":
-		a = event.Action{Kind: event.KindShell, Command: f.required("command")}
+		a = event.Action{Kind: event.KindShell, Command: f.Required("command")}
 	case "view":
-		a = event.Action{Kind: event.KindFileRead, Path: f.required(pathKeys...)}
+		a = event.Action{Kind: event.KindFileRead, Path: f.Required(pathKeys...)}
 	case "create":
-		a = event.Action{Kind: event.KindFileWrite, Path: f.required(pathKeys...), Content: f.str(contentKeys...)}
+		a = event.Action{Kind: event.KindFileWrite, Path: f.Required(pathKeys...), Content: f.Str(contentKeys...)}
 	case "edit":
 		a = edit(&f)
 	case "str_replace_editor":
-		switch sub := f.required("command"); sub {
+		switch sub := f.Required("command"); sub {
 		case "view":
-			a = event.Action{Kind: event.KindFileRead, Path: f.required(pathKeys...)}
+			a = event.Action{Kind: event.KindFileRead, Path: f.Required(pathKeys...)}
 		case "create":
-			a = event.Action{Kind: event.KindFileWrite, Path: f.required(pathKeys...), Content: f.str(contentKeys...)}
+			a = event.Action{Kind: event.KindFileWrite, Path: f.Required(pathKeys...), Content: f.Str(contentKeys...)}
 		case "str_replace":
 			a = edit(&f)
 		case "insert":
-			e := event.Edit{New: f.str(newKeys...)}
-			a = event.Action{Kind: event.KindFileEdit, Path: f.required(pathKeys...), Content: e.New, Edits: []event.Edit{e}}
+			e := event.Edit{New: f.Str(newKeys...)}
+			a = event.Action{Kind: event.KindFileEdit, Path: f.Required(pathKeys...), Content: e.New, Edits: []event.Edit{e}}
 		case "undo_edit":
-			a = event.Action{Kind: event.KindFileEdit, Path: f.required(pathKeys...)}
+			a = event.Action{Kind: event.KindFileEdit, Path: f.Required(pathKeys...)}
 		default:
-			f.fail("%s: command %q is not one ward knows", tool, sub)
+			f.Fail("%s: command %q is not one ward knows", tool, sub)
 		}
 	case "glob", "grep":
-		a = event.Action{Kind: event.KindSearch, Pattern: f.required("pattern"), Path: f.str("path")}
+		a = event.Action{Kind: event.KindSearch, Pattern: f.Required("pattern"), Path: f.Str("path")}
 	case "web_fetch":
-		a = event.Action{Kind: event.KindHTTP, URL: f.required("url"), Method: "GET"}
+		a = event.Action{Kind: event.KindHTTP, URL: f.Required("url"), Method: "GET"}
 	case "task":
-		a = event.Action{Kind: event.KindAgent, Prompt: f.str("prompt")}
+		a = event.Action{Kind: event.KindAgent, Prompt: f.Str("prompt")}
 	default:
 		if server, name, ok := claude.SplitMCP(tool); ok {
 			a = event.Action{Kind: event.KindMCP, Server: server, Name: name, Arguments: in}
@@ -286,74 +284,18 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 			a = event.Action{Kind: event.KindOther}
 		}
 	}
-	if f.err != nil {
-		return event.Action{}, f.err
+	if f.Err != nil {
+		return event.Action{}, f.Err
 	}
 	return a, nil
 }
 
 // edit reads a replacement in a file.
 func edit(f *fields) event.Action {
-	e := event.Edit{Old: f.str(oldKeys...), New: f.str(newKeys...)}
-	return event.Action{Kind: event.KindFileEdit, Path: f.required(pathKeys...), Content: e.New, Edits: []event.Edit{e}}
+	e := event.Edit{Old: f.Str(oldKeys...), New: f.Str(newKeys...)}
+	return event.Action{Kind: event.KindFileEdit, Path: f.Required(pathKeys...), Content: e.New, Edits: []event.Edit{e}}
 }
 
 // fields reads typed fields of a tool input, remembering the first
 // problem.
-type fields struct {
-	tool string
-	in   map[string]any
-	err  error
-}
-
-// str returns the first of keys that is present and not null; it must be
-// a string.
-func (f *fields) str(keys ...string) string {
-	for _, k := range keys {
-		v := f.in[k]
-		if v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			f.fail("%s: %s must be a string, not %s", f.tool, k, typeName(v))
-		}
-		return s
-	}
-	return ""
-}
-
-// required is str for a field the tool cannot do without.
-func (f *fields) required(keys ...string) string {
-	for _, k := range keys {
-		if f.in[k] != nil {
-			return f.str(keys...)
-		}
-	}
-	f.fail("%s: toolArgs has no %s", f.tool, strings.Join(keys, " or "))
-	return ""
-}
-
-func (f *fields) fail(format string, args ...any) {
-	if f.err == nil {
-		f.err = adapter.Errorf("unknown_shape", format, args...)
-	}
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case float64, json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
+type fields struct{ adapter.Fields }

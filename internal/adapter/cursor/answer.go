@@ -1,8 +1,6 @@
 package cursor
 
 import (
-	"encoding/json"
-
 	"github.com/agentward/ward/event"
 	"github.com/agentward/ward/internal/adapter"
 )
@@ -77,12 +75,5 @@ func permission(p, reason string) map[string]any {
 	return map[string]any{"permission": p, "user_message": reason, "agent_message": reason}
 }
 
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only plain maps and strings go in; this cannot happen, and if
-		// it did, a bare deny still blocks.
-		return []byte(`{"permission":"deny"}` + "\n")
-	}
-	return append(b, '\n')
-}
+// encode is one answer line; if it cannot be made, the agent's deny.
+func encode(v any) []byte { return adapter.EncodeAnswer(v, `{"permission":"deny"}`) }

@@ -70,14 +70,9 @@ func (Hook) Answer(ev *event.Event, d event.Decision) adapter.Answer {
 	return adapter.Answer{Stdout: encode(out)}
 }
 
+// encode is one answer line; if it cannot be made, the agent's deny.
 func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only plain maps and strings go in; this cannot happen, and if
-		// it did, a bare deny still blocks.
-		return []byte(`{"decision":"deny","reason":"ward: could not encode its answer"}` + "\n")
-	}
-	return append(b, '\n')
+	return adapter.EncodeAnswer(v, `{"decision":"deny","reason":"ward: could not encode its answer"}`)
 }
 
 // redactedText returns the text the model sees of a tool's output, with

@@ -11,9 +11,7 @@
 package gemini
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/agentward/ward/event"
@@ -75,7 +73,7 @@ func (Decoder) Decode(data []byte) (event.Event, error) {
 		return event.Event{}, adapter.Errorf("unknown_shape", "%s payload has no tool_name", p.HookEventName)
 	}
 	ev.Tool = p.ToolName
-	input, err := toolInput(p.ToolInput)
+	input, err := adapter.ToolInput(p.ToolInput)
 	if err != nil {
 		return event.Event{}, err
 	}
@@ -84,22 +82,6 @@ func (Decoder) Decode(data []byte) (event.Event, error) {
 		return event.Event{}, err
 	}
 	return ev, nil
-}
-
-// toolInput decodes tool_input, which must be an object when present.
-func toolInput(raw json.RawMessage) (map[string]any, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return map[string]any{}, nil
-	}
-	if raw[0] != '{' {
-		return nil, adapter.Errorf("unknown_shape", "tool_input must be an object")
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, adapter.Errorf("malformed_json", "tool_input: %v", err)
-	}
-	return m, nil
 }
 
 // Action normalizes a Gemini CLI tool call. Gemini CLI has renamed tools
@@ -120,35 +102,35 @@ func toolInput(raw json.RawMessage) (map[string]any, error) {
 //
 // Any other tool is kind other.
 func Action(tool string, in map[string]any) (event.Action, error) {
-	f := fields{tool: tool, in: in}
+	f := fields{adapter.Fields{Tool: tool, In: in}}
 	var a event.Action
 	switch tool {
 	case "run_shell_command":
-		a = event.Action{Kind: event.KindShell, Command: f.required("command")}
+		a = event.Action{Kind: event.KindShell, Command: f.Required("command")}
 	case "read_file":
-		a = event.Action{Kind: event.KindFileRead, Path: f.required("file_path", "absolute_path", "path")}
+		a = event.Action{Kind: event.KindFileRead, Path: f.Required("file_path", "absolute_path", "path")}
 	case "read_many_files":
 		a = event.Action{Kind: event.KindFileRead, Path: f.first("paths", "include")}
 	case "write_file":
-		a = event.Action{Kind: event.KindFileWrite, Path: f.required("file_path", "absolute_path", "path"), Content: f.str("content")}
+		a = event.Action{Kind: event.KindFileWrite, Path: f.Required("file_path", "absolute_path", "path"), Content: f.Str("content")}
 	case "replace":
-		e := event.Edit{Old: f.str("old_string"), New: f.str("new_string")}
-		a = event.Action{Kind: event.KindFileEdit, Path: f.required("file_path", "absolute_path", "path"), Content: e.New, Edits: []event.Edit{e}}
+		e := event.Edit{Old: f.Str("old_string"), New: f.Str("new_string")}
+		a = event.Action{Kind: event.KindFileEdit, Path: f.Required("file_path", "absolute_path", "path"), Content: e.New, Edits: []event.Edit{e}}
 	case "list_directory":
-		a = event.Action{Kind: event.KindSearch, Path: f.required("dir_path", "path")}
+		a = event.Action{Kind: event.KindSearch, Path: f.Required("dir_path", "path")}
 	case "glob", "grep_search", "search_file_content":
-		a = event.Action{Kind: event.KindSearch, Pattern: f.required("pattern"), Path: f.str("dir_path", "path")}
+		a = event.Action{Kind: event.KindSearch, Pattern: f.Required("pattern"), Path: f.Str("dir_path", "path")}
 	case "web_fetch":
-		u := f.str("url")
+		u := f.Str("url")
 		if u == "" {
-			u = FirstURL(f.str("prompt"))
+			u = FirstURL(f.Str("prompt"))
 		}
 		a = event.Action{Kind: event.KindOther}
 		if u != "" {
 			a = event.Action{Kind: event.KindHTTP, URL: u, Method: "GET"}
 		}
 	case "google_web_search":
-		a = event.Action{Kind: event.KindSearch, Query: f.required("query")}
+		a = event.Action{Kind: event.KindSearch, Query: f.Required("query")}
 	default:
 		if server, name, ok := claude.SplitMCP(tool); ok {
 			a = event.Action{Kind: event.KindMCP, Server: server, Name: name, Arguments: in}
@@ -159,7 +141,7 @@ func Action(tool string, in map[string]any) (event.Action, error) {
 			a = event.Action{Kind: event.KindOther}
 		}
 	}
-	return a, f.err
+	return a, f.Err
 }
 
 // FirstURL returns the first http or https URL in a web_fetch prompt, or
@@ -180,45 +162,13 @@ func FirstURL(prompt string) string {
 
 // fields reads typed fields of a tool input, remembering the first
 // problem.
-type fields struct {
-	tool string
-	in   map[string]any
-	err  error
-}
-
-// str returns the first of keys that is present and not null; it must be
-// a string.
-func (f *fields) str(keys ...string) string {
-	for _, k := range keys {
-		v := f.in[k]
-		if v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			f.fail("%s: %s must be a string, not %s", f.tool, k, typeName(v))
-		}
-		return s
-	}
-	return ""
-}
-
-// required is str for a field the tool cannot do without.
-func (f *fields) required(keys ...string) string {
-	for _, k := range keys {
-		if f.in[k] != nil {
-			return f.str(keys...)
-		}
-	}
-	f.fail("%s: tool_input has no %s", f.tool, strings.Join(keys, " or "))
-	return ""
-}
+type fields struct{ adapter.Fields }
 
 // first returns the first entry of the first of keys that is a list of
 // strings (or a string); one of them is required.
 func (f *fields) first(keys ...string) string {
 	for _, k := range keys {
-		switch v := f.in[k].(type) {
+		switch v := f.In[k].(type) {
 		case nil:
 			continue
 		case string:
@@ -226,44 +176,20 @@ func (f *fields) first(keys ...string) string {
 		case []any:
 			for i, item := range v {
 				if _, ok := item.(string); !ok {
-					f.fail("%s: %s[%d] must be a string, not %s", f.tool, k, i, typeName(item))
+					f.Fail("%s: %s[%d] must be a string, not %s", f.Tool, k, i, adapter.TypeName(item))
 					return ""
 				}
 			}
 			if len(v) == 0 {
-				f.fail("%s: %s is empty", f.tool, k)
+				f.Fail("%s: %s is empty", f.Tool, k)
 				return ""
 			}
 			return v[0].(string)
 		default:
-			f.fail("%s: %s must be a list of strings, not %s", f.tool, k, typeName(v))
+			f.Fail("%s: %s must be a list of strings, not %s", f.Tool, k, adapter.TypeName(v))
 			return ""
 		}
 	}
-	f.fail("%s: tool_input has no %s", f.tool, strings.Join(keys, " or "))
+	f.Fail("%s: tool_input has no %s", f.Tool, strings.Join(keys, " or "))
 	return ""
-}
-
-func (f *fields) fail(format string, args ...any) {
-	if f.err == nil {
-		f.err = adapter.Errorf("unknown_shape", format, args...)
-	}
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case float64, json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
